@@ -1,0 +1,105 @@
+"""``lrmo-cell design``: evaluate, what-if (--set) and inverse-design (--solve) a pouch cell."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "design",
+        help="capacity, energy, mass and volume of a pouch cell from a design file",
+        description="Evaluate a pouch-cell design file (a path or a name in designs/). "
+        "--set changes inputs (what-if); --solve FIELD --target OUTPUT=VALUE finds the value of "
+        "one input that meets a target.",
+    )
+    parser.add_argument("file", help="design TOML file, or the name of one in designs/")
+    parser.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        default=[],
+        help="override an input, e.g. cathode.loading_mg_per_cm2=25 (repeatable)",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--plot", metavar="PNG", help="write a stacked bar of the mass breakdown")
+    parser.add_argument(
+        "--sources", action="store_true", help="list every input with its value and source"
+    )
+    parser.add_argument("--solve", metavar="FIELD", help="input to solve for (needs --target)")
+    parser.add_argument(
+        "--target",
+        metavar="OUTPUT=VALUE",
+        help="e.g. capacity_Ah=5, specific_energy_Wh_per_kg=500, thickness_mm=6",
+    )
+    parser.add_argument("--bounds", metavar="LOW:HIGH", help="search interval for --solve")
+    parser.set_defaults(func=run)
+
+
+def _parse_target(text: str | None) -> tuple[str, float]:
+    from lrmo_cell.errors import InputError
+
+    key, sep, value = (text or "").partition("=")
+    if not sep:
+        raise InputError("--solve needs --target OUTPUT=VALUE (e.g. capacity_Ah=5)")
+    try:
+        return key.strip(), float(value)
+    except ValueError:
+        raise InputError(
+            f"--target takes OUTPUT=VALUE (e.g. capacity_Ah=5), got {text!r}"
+        ) from None
+
+
+def _parse_bounds(text: str | None) -> tuple[float, float] | None:
+    from lrmo_cell.errors import InputError
+
+    if text is None:
+        return None
+    low, sep, high = text.partition(":")
+    try:
+        return float(low), float(high)
+    except ValueError:
+        raise InputError(f"--bounds takes LOW:HIGH (e.g. 10:40), got {text!r}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    from lrmo_cell.design.report import plot_mass_breakdown, summary, table
+    from lrmo_cell.design.schema import load_design, parse_set
+    from lrmo_cell.errors import InputError
+
+    design = load_design(args.file, parse_set(args.set))
+    solution = None
+    if args.solve or args.target or args.bounds:
+        if not args.solve:
+            raise InputError("--target and --bounds need --solve FIELD")
+        from lrmo_cell.design.inverse import solve
+
+        target, value = _parse_target(args.target)
+        solution = solve(design, args.solve, target, value, _parse_bounds(args.bounds))
+        design = solution.design
+    report = summary(design)
+    if solution is not None:
+        report["solution"] = {
+            "field": solution.field,
+            "value": solution.value,
+            "target": solution.target,
+            "target_value": solution.target_value,
+            "achieved": solution.achieved,
+            "interval": list(solution.interval),
+            "note": solution.note,
+        }
+    if args.plot:
+        plot_mass_breakdown(report, args.plot)
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    if solution is not None:
+        note = f" ({solution.note})" if solution.note else ""
+        print(
+            f"solved: {solution.field} = {solution.value:.6g} gives {solution.target} = "
+            f"{solution.achieved:.6g} (target {solution.target_value:g}){note}\n"
+        )
+    print(table(report, with_sources=args.sources))
+    return 0
