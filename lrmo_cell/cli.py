@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "lrmo_cell.models.commands",
     "lrmo_cell.fitting.commands",
     "lrmo_cell.studies.commands",
+    "lrmo_cell.reproduce",
 )
 
 
