@@ -1,0 +1,227 @@
+"""``lrmo-cell validate``: the model against Sun et al. 2025, as a Markdown report with figures.
+
+Runs pristine and Ru-1 through one 0.1C formation cycle and 300 cycles at 1C (2.0-4.8 V vs Li),
+compares every calibration row (validation/sun2025_calibration.csv) and adds predictions the model
+was not fitted to: rate capability, voltage decay per cycle, ICE of Ru-0.5 / Ru-3 and the Ru-1 ||
+graphite full cell at C/3.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .cycling import active_powder_mass_g, run_cycling, simulate_cycling
+from .validation import calibration_table, compare, table_metrics
+
+SAMPLES = ("pristine", "Ru-1")
+COLOURS = {"pristine": "tab:red", "Ru-1": "tab:blue"}
+RETENTION_CYCLES = 300
+FULL_CELL_CYCLES = 450
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(handle, "w") as stream:
+        stream.write(text)
+    os.replace(tmp, path)
+
+
+def _savefig(fig, path: Path) -> None:
+    handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".png")
+    os.close(handle)
+    fig.savefig(tmp, dpi=120, format="png")
+    os.replace(tmp, path)
+
+
+def _specific(step, mass_g):
+    q = step["Discharge capacity [A.h]"].entries
+    return 1000 * np.abs(q - q[0]) / mass_g, step["Voltage [V]"].entries
+
+
+def plot_first_cycle(runs: dict, out: Path) -> list[str]:
+    """First-cycle voltage curves and dQ/dV (pristine vs Ru-1); returns the file names."""
+    import matplotlib.pyplot as plt
+
+    fig_v, ax_v = plt.subplots(figsize=(6, 4.2))
+    fig_d, ax_d = plt.subplots(figsize=(6, 4.2))
+    for sample, (_, solution, values) in runs.items():
+        mass_g = active_powder_mass_g(values)
+        for k, step in enumerate(solution.cycles[0].steps):
+            q, v = _specific(step, mass_g)
+            label = sample if k == 0 else None
+            ax_v.plot(q, v, color=COLOURS[sample], ls="-" if k == 0 else "--", label=label)
+            order = np.argsort(v)
+            v_grid = np.linspace(v.min() + 0.02, v.max() - 0.02, 200)
+            q_of_v = np.interp(v_grid, v[order], q[order])
+            ax_d.plot(
+                v_grid,
+                np.gradient(q_of_v, v_grid) * (1 if k == 0 else -1),
+                color=COLOURS[sample],
+                label=label,
+            )
+    ax_v.set(
+        xlabel="specific capacity [mAh/g]",
+        ylabel="voltage vs Li [V]",
+        title="First cycle at 0.1C (solid: charge, dashed: discharge)",
+    )
+    ax_d.set(
+        xlabel="voltage vs Li [V]",
+        ylabel="dQ/dV [mAh/g/V] (discharge < 0)",
+        title="First-cycle differential capacity at 0.1C",
+    )
+    for ax in (ax_v, ax_d):
+        ax.legend()
+        ax.grid(alpha=0.3)
+    for fig in (fig_v, fig_d):
+        fig.tight_layout()
+    _savefig(fig_v, out / "first_cycle_voltage.png")
+    _savefig(fig_d, out / "first_cycle_dqdv.png")
+    plt.close("all")
+    return ["first_cycle_voltage.png", "first_cycle_dqdv.png"]
+
+
+def plot_cycling(runs: dict, out: Path) -> list[str]:
+    """Discharge capacity and mean discharge voltage vs cycle."""
+    import matplotlib.pyplot as plt
+
+    fig, (ax_q, ax_v) = plt.subplots(2, 1, figsize=(6, 6), sharex=True)
+    for sample, (frame, _, _) in runs.items():
+        ax_q.plot(
+            frame["cycle"],
+            frame["discharge_capacity_mAh_per_g"],
+            color=COLOURS[sample],
+            label=sample,
+        )
+        ax_v.plot(frame["cycle"], frame["mean_discharge_voltage_V"], color=COLOURS[sample])
+    ax_q.set(ylabel="discharge capacity [mAh/g]", title="0.1C formation, then 1C (2.0-4.8 V)")
+    ax_v.set(xlabel="cycle", ylabel="mean discharge voltage [V]")
+    ax_q.legend()
+    for ax in (ax_q, ax_v):
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    _savefig(fig, out / "capacity_and_voltage_vs_cycle.png")
+    plt.close(fig)
+    return ["capacity_and_voltage_vs_cycle.png"]
+
+
+def plot_oxygen(runs: dict, out: Path, n_cycles: int = 6) -> list[str]:
+    """Released, recaptured and escaped oxygen [umol/g] vs time over the first cycles."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4.2))
+    for sample, (_, solution, values) in runs.items():
+        electrode_m3 = (
+            values["Positive electrode thickness [m]"]
+            * values["Electrode height [m]"]
+            * values["Electrode width [m]"]
+        )
+        factor = 1e6 * electrode_m3 / active_powder_mass_g(values)
+        cycles = [c for c in solution.cycles[:n_cycles] if c is not None]
+        t = np.concatenate([c["Time [h]"].entries for c in cycles])
+        for pool, ls in (("released", "-"), ("recaptured", "--"), ("escaped", ":")):
+            y = np.concatenate([c[f"X-averaged {pool} oxygen [mol.m-3]"].entries for c in cycles])
+            ax.plot(t, y * factor, color=COLOURS[sample], ls=ls, label=f"{sample} {pool}")
+    ax.set(
+        xlabel="time [h]",
+        ylabel="cumulative O2 [umol/g]",
+        title=f"Oxygen over the first {n_cycles} cycles (formation + 1C)",
+    )
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    _savefig(fig, out / "oxygen_vs_time.png")
+    plt.close(fig)
+    return ["oxygen_vs_time.png"]
+
+
+def predictions(runs: dict) -> pd.DataFrame:
+    """Model outputs the calibration never saw."""
+    from lrmo_cell.parameters import read_parameter_file
+
+    rows = []
+    for sample, (frame, _, _) in runs.items():
+        cycling = frame.iloc[1:]
+        slope = np.polyfit(cycling["cycle"], cycling["mean_discharge_voltage_V"], 1)[0]
+        rows.append(
+            {
+                "prediction": f"{sample}: mean discharge voltage decay at 1C",
+                "value": 1000 * slope,
+                "unit": "mV/cycle",
+            }
+        )
+        performance = read_parameter_file(sample).get("performance", {}).get("rates", [])
+        for rate in performance:
+            rows.append(
+                {
+                    "prediction": f"{sample}: discharge capacity at {rate['c_rate']}C",
+                    "value": rate["discharge_capacity_mAh_per_g"],
+                    "unit": "mAh/g",
+                }
+            )
+    for sample in ("Ru-0.5", "Ru-3"):
+        first = simulate_cycling(sample, 1.0, 0, show_progress=False).iloc[0]
+        rows.append(
+            {
+                "prediction": f"{sample}: ICE at 0.1C",
+                "value": first["coulombic_efficiency"],
+                "unit": "-",
+            }
+        )
+        rows.append(
+            {
+                "prediction": f"{sample}: first discharge at 0.1C",
+                "value": first["discharge_capacity_mAh_per_g"],
+                "unit": "mAh/g",
+            }
+        )
+    full = simulate_cycling("LRMO_Sun2025_Ru1_graphite", 1 / 3, FULL_CELL_CYCLES, v_max=4.6)
+    if len(full) > 1:
+        rows.append(
+            {
+                "prediction": f"Ru-1 || graphite: retention after {len(full) - 1} C/3 cycles",
+                "value": full["discharge_capacity_mAh_per_g"].iloc[-1]
+                / full["discharge_capacity_mAh_per_g"].iloc[1],
+                "unit": "-",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def write_validation_report(out_dir) -> bool:
+    """Run the validation, write ``report.md`` and figures into ``out_dir``; True if all pass."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    runs = {s: run_cycling(s, 1.0, RETENTION_CYCLES) for s in SAMPLES}
+    metrics = {s: table_metrics(frame, RETENTION_CYCLES) for s, (frame, _, _) in runs.items()}
+    result = compare(calibration_table(), metrics)
+    figures = plot_first_cycle(runs, out) + plot_cycling(runs, out) + plot_oxygen(runs, out)
+    predicted = predictions(runs)
+    lines = [
+        "# LRMO model vs Sun et al., Energy Environ. Sci. 18 (2025) 4335",
+        "",
+        "doi:10.1039/d5ee00430f. Produced by `lrmo-cell validate`: pristine and Ru-1 half cells,"
+        " one",
+        "0.1C formation cycle then 300 cycles at 1C, 2.0-4.8 V vs Li, 1C = 250 mA/g.",
+        "",
+        "## Calibration table",
+        "",
+        result.to_markdown(index=False, floatfmt=".4g"),
+        "",
+        f"**{int(result['passes'].sum())} of {len(result)} rows within tolerance.**",
+        "",
+        "## Predictions (not fitted)",
+        "",
+        predicted.to_markdown(index=False, floatfmt=".4g"),
+        "",
+        "## Figures",
+        "",
+        *[f"![{name}]({name})" for name in figures],
+        "",
+    ]
+    _atomic_write_text(out / "report.md", "\n".join(lines))
+    return bool(result["passes"].all())

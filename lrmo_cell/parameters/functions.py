@@ -1,0 +1,58 @@
+"""Function-valued parameters of the LRMO sets (referenced as "module:function" in the JSON).
+
+They read their coefficients as named pybamm Parameters, so the coefficients live (with sources) in
+the parameter-set files, not here.
+"""
+
+from __future__ import annotations
+
+import pybamm
+
+_EPS = 1e-6  # keeps the Nernst logarithm finite at the ends of the stoichiometry range
+
+
+def _clipped(x):
+    """Stoichiometry clipped into (0, 1): solver overshoot past a full or empty surface must not
+    switch the reaction off (zero or NaN exchange current) or make the logarithm undefined."""
+    return pybamm.maximum(pybamm.minimum(x, 1 - _EPS), _EPS)
+
+
+def tm_ocp(sto):
+    """Transition-metal (Ni/Co) redox OCP [V] of LRMO vs Li/Li+ at stoichiometry ``sto``.
+
+    Non-ideal Nernst form U0 - w (R T / F) ln(sto / (1 - sto)) (a one-reaction MSMR curve,
+    Verbrugge et al., J. Electrochem. Soc. 164 (2017) E3243), with the formal potential and spread
+    in the parameter set ("TM redox formal potential [V]", "TM redox non-ideality factor"), at the
+    reference temperature (PyBaMM adds the entropic term).
+    """
+    u0 = pybamm.Parameter("TM redox formal potential [V]")
+    w = pybamm.Parameter("TM redox non-ideality factor")
+    T_ref = pybamm.Parameter("Reference temperature [K]")
+    thermal_voltage = pybamm.constants.R * T_ref / pybamm.constants.F
+    x = _clipped(sto)
+    return u0 - w * thermal_voltage * pybamm.log(x / (1 - x))
+
+
+def tm_exchange_current_density(c_e, c_s_surf, c_s_max, T):
+    """Exchange-current density [A.m-2] of TM intercalation.
+
+    Standard symmetric form j0 = j0_ref (c_e / c_e,ref)^0.5 [4 x (1 - x)]^0.5 with x = c_s / c_max,
+    normalised so that j0 = j0_ref at half stoichiometry and 1 M electrolyte.
+    """
+    j0_ref = pybamm.Parameter("Positive electrode reference exchange-current density [A.m-2]")
+    x = _clipped(c_s_surf / c_s_max)
+    return j0_ref * (c_e / 1000) ** 0.5 * (4 * x * (1 - x)) ** 0.5
+
+
+def lrmo_diffusivity(sto, T):
+    """Effective Li diffusivity [m2.s-1] of a particle with a Li-deficient surface layer.
+
+    Bulk (radius R - delta) and layer (thickness delta, diffusivity ratio k) in series:
+    R / D_eff = (R - delta) / D_bulk + delta / (k D_bulk). Sun et al. 2025
+    (doi:10.1039/d5ee00430f) find a lower Li+ migration barrier in Li-poor cells, hence k > 1.
+    """
+    d_bulk = pybamm.Parameter("Positive particle bulk diffusivity [m2.s-1]")
+    radius = pybamm.Parameter("Positive particle radius [m]")
+    delta = pybamm.Parameter("Li-deficient layer thickness [m]")
+    ratio = pybamm.Parameter("Li-deficient layer diffusivity ratio")
+    return d_bulk * radius / (radius - delta + delta / ratio)

@@ -1,0 +1,142 @@
+"""Parameter sets: sources, base resolution, entry points and the treatment map."""
+
+import json
+import math
+
+import pytest
+
+from lrmo_cell.errors import InputError
+from lrmo_cell.parameters import (
+    SAMPLE_SETS,
+    load_parameter_set,
+    read_parameter_file,
+    treatment_parameters,
+    write_parameter_file,
+)
+from lrmo_cell.parameters.io import parameter_sources
+from lrmo_cell.parameters.treatment import (
+    RU1_LAYER_LI_FRACTION,
+    RU1_RUO2_MASS_FRACTION,
+    SAMPLE_RUCL3_MG_PER_ML,
+    layer_li_fraction,
+)
+from lrmo_cell.resources import data_dir
+
+ALL_SETS = [*SAMPLE_SETS.values(), "LRMO_Sun2025_Ru1_graphite"]
+SOURCE_KINDS = (
+    "doi",
+    "assumed",
+    "fit:",
+    "computed",
+    "lrmo_cell.parameters",
+    "Chen et al",
+    "Xu et al",
+)
+
+
+@pytest.mark.parametrize("name", ALL_SETS)
+def test_every_value_has_a_source_of_a_known_kind(name):
+    sources = parameter_sources(name)
+    assert sources
+    for key, source in sources.items():
+        assert any(kind in source for kind in SOURCE_KINDS), (key, source)
+
+
+@pytest.mark.parametrize("name", ALL_SETS)
+def test_every_parameter_name_carries_units_or_is_dimensionless_by_pybamm_convention(name):
+    # PyBaMM names without "[...]" are dimensionless (fractions, ratios, coefficients)
+    for key in read_parameter_file(name)["parameters"]:
+        if "[" in key:
+            assert key.rstrip().endswith("]"), key
+
+
+def test_treated_sets_patch_the_pristine_set():
+    pristine = load_parameter_set("pristine")
+    ru1 = load_parameter_set("Ru-1")
+    assert read_parameter_file("Ru-1")["base"] == SAMPLE_SETS["pristine"]
+    assert (
+        ru1["Oxygen loss exchange-current density [A.m-2]"]
+        == pristine["Oxygen loss exchange-current density [A.m-2]"]
+    )
+    assert ru1["RuO2 mass fraction in active powder"] == pytest.approx(RU1_RUO2_MASS_FRACTION)
+    assert pristine["RuO2 mass fraction in active powder"] == 0
+
+
+def test_functions_are_imported():
+    values = load_parameter_set("Ru-1")
+    assert callable(values["Positive electrode OCP [V]"])
+    assert callable(values["Electrolyte conductivity [S.m-1]"])
+
+
+@pytest.mark.parametrize("name", ALL_SETS)
+def test_pybamm_finds_the_sets_through_entry_points(name):
+    import pybamm
+
+    values = pybamm.ParameterValues(name)
+    assert values["LRMO density [kg.m-3]"] == pytest.approx(4250)
+
+
+def test_model_entry_point():
+    import pybamm
+
+    model = pybamm.Model("LRMO", {"working electrode": "positive"})
+    assert isinstance(model, pybamm.lithium_ion.SPMe)
+
+
+def test_unknown_sample_is_an_input_error():
+    with pytest.raises(InputError, match="sample must be one of"):
+        load_parameter_set("Ru-7")
+
+
+def test_write_round_trip(tmp_path):
+    document = read_parameter_file("Ru-1")
+    path = write_parameter_file(document, tmp_path / "copy.json")
+    assert json.loads(path.read_text()) == document
+    assert load_parameter_set(path)["Li-deficient layer thickness [m]"] > 0
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_lithium_capacity_matches_the_measured_composition():
+    # Li1.20Mn0.555Ni0.158Co0.080O2 (Sun et al. 2025): M = 84.81 g/mol; Ni 2 e + Co 1 e = 0.396 Li
+    molar_mass = 1.2 * 6.94 + 0.555 * 54.938 + 0.158 * 58.693 + 0.080 * 58.933 + 2 * 15.999
+    values = load_parameter_set("pristine")
+    c_tm = values["Maximum concentration in positive electrode [mol.m-3]"]
+    assert c_tm == pytest.approx(
+        0.396 * values["LRMO density [kg.m-3]"] / (molar_mass / 1000), 1e-3
+    )
+
+
+def test_treatment_reproduces_ru1_and_is_pristine_at_zero():
+    kw = dict(powder_volume_fraction=0.45, lrmo_density_kg_per_m3=4250.0, electrode_volume_m3=1e-9)
+    zero = treatment_parameters(0.0, **kw)
+    ru1 = treatment_parameters(0.2, **kw)
+    assert zero["Li-deficient layer thickness [m]"]["value"] == 0
+    assert zero["Positive electrode active material volume fraction"]["value"] == 0.45
+    assert ru1["Li-deficient layer Li fraction"]["value"] == pytest.approx(RU1_LAYER_LI_FRACTION)
+    assert ru1["RuO2 mass fraction in active powder"]["value"] == pytest.approx(0.0046)
+    # 1C = 250 mA/g of powder: 0.45 x 1e-9 m3 x 4250 kg/m3 = 1.9125 mg of LRMO -> 0.478 mA
+    assert zero["Nominal cell capacity [A.h]"]["value"] == pytest.approx(250 * 0.45e-9 * 4250)
+
+
+def test_more_acid_removes_more_li_and_adds_more_ruo2():
+    kw = dict(powder_volume_fraction=0.45, lrmo_density_kg_per_m3=4250.0, electrode_volume_m3=1e-9)
+    rows = [treatment_parameters(c, **kw) for c in sorted(SAMPLE_RUCL3_MG_PER_ML.values())]
+    li = [r["Li-deficient layer Li fraction"]["value"] for r in rows]
+    ruo2 = [r["RuO2 mass fraction in active powder"]["value"] for r in rows]
+    eps = [r["Positive electrode active material volume fraction"]["value"] for r in rows]
+    assert li == sorted(li, reverse=True) and len(set(li)) == len(li)
+    assert ruo2 == sorted(ruo2) and eps == sorted(eps, reverse=True)
+    assert layer_li_fraction(100.0) == pytest.approx(0.75)  # saturates, never negative
+    assert math.isclose(layer_li_fraction(0.0), 1.0)
+
+
+def test_treatment_rejects_out_of_range_concentration():
+    with pytest.raises(InputError, match="RuCl3 concentration"):
+        treatment_parameters(
+            -0.1, powder_volume_fraction=0.45, lrmo_density_kg_per_m3=4250, electrode_volume_m3=1e-9
+        )
+
+
+def test_packaged_sets_are_in_the_data_folder():
+    names = {p.stem for p in data_dir("parameter_sets").glob("*.json")}
+    assert set(ALL_SETS) <= names
