@@ -34,6 +34,13 @@ _LRMO_SUBMODELS = {
 }
 
 
+def _citation() -> str:
+    """BibTeX of Sun et al. 2025, kept once, in the model's zoo entry."""
+    from importlib.resources import files
+
+    return (files("lrmo_cell.zoo") / "lrmo" / "CITATION.bib").read_text(encoding="utf-8")
+
+
 class _LRMOMixin:
     """Adds the LRMO submodels to a PyBaMM lithium-ion model before it is built."""
 
@@ -51,6 +58,7 @@ class _LRMOMixin:
         for key, value in self._base_defaults.items():
             options.setdefault(key, value)
         super().__init__(options=options, name=name or self._default_name, build=build)
+        pybamm.citations.register(_citation())
 
     def set_submodels(self, build):
         super().set_submodels(build=False)

@@ -8,12 +8,12 @@ graphite full cell at C/3.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from lrmo_cell.studies.storage import atomic_path
 
 from .cycling import active_powder_mass_g, run_cycling, simulate_cycling
 from .validation import calibration_table, compare, table_metrics
@@ -24,18 +24,9 @@ RETENTION_CYCLES = 300
 FULL_CELL_CYCLES = 450
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
-    handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "w") as stream:
-        stream.write(text)
-    os.replace(tmp, path)
-
-
 def _savefig(fig, path: Path) -> None:
-    handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".png")
-    os.close(handle)
-    fig.savefig(tmp, dpi=120, format="png")
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=120, format="png")
 
 
 def _specific(step, mass_g):
@@ -223,5 +214,6 @@ def write_validation_report(out_dir) -> bool:
         *[f"![{name}]({name})" for name in figures],
         "",
     ]
-    _atomic_write_text(out / "report.md", "\n".join(lines))
+    with atomic_path(out / "report.md") as tmp:
+        Path(tmp).write_text("\n".join(lines))
     return bool(result["passes"].all())
