@@ -1,0 +1,52 @@
+"""`lrmo-cell simulate`: the JSON contract of architecture.md and the bad-input contract."""
+
+import json
+
+import pytest
+
+from lrmo_cell.cli import main
+
+CYCLE_KEYS = {
+    "cycle",
+    "c_rate",
+    "charge_capacity_mAh_per_g",
+    "discharge_capacity_mAh_per_g",
+    "coulombic_efficiency",
+    "median_discharge_voltage_V",
+    "mean_discharge_voltage_V",
+    "discharge_energy_Wh_per_kg",
+    "oxygen_released_umol_per_g",
+}
+
+
+def test_simulate_json_lists_formation_and_cycling_numbered_from_one(capsys):
+    assert main(["simulate", "Ru-1", "--cycles", "2", "--c-rate", "0.5", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["sample"] == "Ru-1"
+    cycles = document["cycles"]
+    assert [c["cycle"] for c in cycles] == [1, 2, 3]
+    assert [c["c_rate"] for c in cycles] == [0.1, 0.5, 0.5]
+    for c in cycles:
+        assert set(c) >= CYCLE_KEYS
+        # the energy is the capacity times the mean voltage (Wh/kg = mAh/g x V)
+        assert c["discharge_energy_Wh_per_kg"] == pytest.approx(
+            c["discharge_capacity_mAh_per_g"] * c["mean_discharge_voltage_V"], rel=1e-9
+        )
+        assert c["coulombic_efficiency"] == pytest.approx(
+            c["discharge_capacity_mAh_per_g"] / c["charge_capacity_mAh_per_g"], rel=1e-9
+        )
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["Ru-9"], "sample"),
+        (["Ru-1", "--c-rate", "0"], "c_rate"),
+        (["Ru-1", "--v-min", "4.0", "--v-max", "3.0"], "v_min"),
+        (["Ru-1", "--cycles", "-1"], "cycles"),
+    ],
+)
+def test_bad_simulate_input_is_one_line_naming_the_field_and_exit_2(capsys, args, field):
+    assert main(["simulate", *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and field in err
