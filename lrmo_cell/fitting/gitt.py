@@ -1,0 +1,416 @@
+"""Galvanostatic intermittent titration (GITT): pulse detection, Weppner-Huggins analysis and
+model-based fits of solid diffusivity and exchange-current density per pulse.
+
+Conventions: the standard frame of :mod:`lrmo_cell.fitting.readers` (SI units, current positive
+on discharge, i.e. on lithiation of the cathode in a half cell vs Li metal).
+
+References
+----------
+W. Weppner, R. A. Huggins, J. Electrochem. Soc. 124 (1977) 1569, doi:10.1149/1.2133112.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from lrmo_cell.errors import InputError
+
+FARADAY_C_PER_MOL = 96485.33212
+
+
+def detect_pulses(
+    frame: pd.DataFrame,
+    current_threshold_A: float | None = None,
+    min_rest_s: float = 60.0,
+    source: str = "data",
+) -> pd.DataFrame:
+    """Find GITT pulses: a constant-current step preceded and followed by a relaxation.
+
+    A point is "on" when ``|current| > current_threshold_A`` (default: 5% of the largest current).
+    A pulse is a run of "on" points with one current sign; it counts only if the rest before it
+    and the rest after it last at least ``min_rest_s`` [s] (the relaxed voltage is read at their
+    ends).
+
+    Returns one row per pulse with the frame indices ``i_rest_start`` (first point of the rest
+    before), ``i_start`` (last rest point before the current is applied), ``i_end`` (last point
+    under current), ``i_relaxed`` (last point of the rest after), and ``current_A``
+    (time-weighted mean), ``pulse_time_s``, ``rest_time_s``.
+    """
+    t = frame["time_s"].to_numpy()
+    current = frame["current_A"].to_numpy()
+    threshold = current_threshold_A or 0.05 * np.max(np.abs(current))
+    state = np.where(np.abs(current) > threshold, np.sign(current), 0).astype(int)
+    change = np.flatnonzero(np.diff(state)) + 1
+    starts = np.r_[0, change]
+    stops = np.r_[change, len(state)] - 1  # inclusive
+    runs = list(zip(starts, stops, state[starts], strict=True))
+    rows = []
+    for k in range(1, len(runs) - 1):
+        (r0, r1, s_before), (p0, p1, s), (a0, a1, s_after) = runs[k - 1], runs[k], runs[k + 1]
+        if s == 0 or s_before != 0 or s_after != 0:
+            continue
+        if t[r1] - t[r0] < min_rest_s or t[a1] - t[a0] < min_rest_s or p1 - p0 < 2:
+            continue
+        seg_t, seg_i = t[p0 - 1 : p1 + 2], current[p0 - 1 : p1 + 2]
+        pulse_time = t[p1] - t[p0 - 1]
+        rows.append(
+            {
+                "i_rest_start": r0,
+                "i_start": p0 - 1,
+                "i_end": p1,
+                "i_relaxed": a1,
+                "current_A": np.trapezoid(seg_i[1:-1], seg_t[1:-1]) / (seg_t[-2] - seg_t[1])
+                if p1 > p0
+                else current[p0],
+                "pulse_time_s": pulse_time,
+                "rest_time_s": t[a1] - t[p1],
+            }
+        )
+    if not rows:
+        raise InputError(
+            f"{source}: no GITT pulse found (need a current step with relaxations of at least "
+            f"{min_rest_s:g} s before and after it, |current| above {threshold:.3g} A)."
+        )
+    return pd.DataFrame(rows)
+
+
+def weppner_huggins_diffusivity(
+    tau_s,
+    dEs_V,
+    dEt_V,
+    particle_radius_m: float | None = None,
+    molar_volume_m3_per_mol: float | None = None,
+    mass_g: float | None = None,
+    molar_mass_g_per_mol: float | None = None,
+    area_m2: float | None = None,
+):
+    """Chemical diffusion coefficient from one GITT pulse (Weppner & Huggins 1977, eq. 33).
+
+    ``D = 4/(pi tau) * (m_B V_M / (M_B S))**2 * (dEs/dEt)**2`` [m2.s-1], with m_B [g] the active
+    mass, M_B [g.mol-1] its molar mass, V_M [m3.mol-1] its molar volume and S [m2] the
+    electrolyte/electrode contact area. For dense spherical particles of radius R,
+    ``V_M m_B / (M_B S) = V / S = R / 3`` and ``D = 4/(pi tau) (R/3)**2 (dEs/dEt)**2``; pass either
+    ``particle_radius_m`` or the four quantities of the general form.
+
+    Assumptions (state them with every result): pulse short against diffusion,
+    ``tau << L**2 / D`` (semi-infinite diffusion, E linear in sqrt(t) during the pulse); the
+    voltage changes linearly with composition over the pulse (small ``dEs``); no phase change;
+    ``dEt`` excludes the ohmic (IR) step at the current switch.
+    """
+    if particle_radius_m is not None:
+        length_m = particle_radius_m / 3.0
+    elif None not in (molar_volume_m3_per_mol, mass_g, molar_mass_g_per_mol, area_m2):
+        length_m = mass_g * molar_volume_m3_per_mol / (molar_mass_g_per_mol * area_m2)
+    else:
+        raise InputError(
+            "Weppner-Huggins needs particle_radius_m, or molar_volume, mass, molar mass and area."
+        )
+    tau_s, ratio = np.asarray(tau_s, float), np.asarray(dEs_V, float) / np.asarray(dEt_V, float)
+    return 4.0 / (np.pi * tau_s) * length_m**2 * ratio**2
+
+
+def relaxed_voltage(time_s, voltage_V, i_last: int, window_s: float = 60.0) -> float:
+    """Mean voltage [V] over the last ``window_s`` seconds of a rest ending at index ``i_last``.
+
+    Averaging a minute of an (almost) flat relaxation removes the cycler noise that a single
+    point would carry into the OCV, the stoichiometry and everything fitted after it.
+    """
+    window = time_s[: i_last + 1] >= time_s[i_last] - window_s
+    return float(np.mean(voltage_V[: i_last + 1][window]))
+
+
+def pulse_table(
+    frame: pd.DataFrame,
+    pulses: pd.DataFrame,
+    capacity_Ah: float,
+    initial_stoichiometry: float,
+    particle_radius_m: float | None = None,
+    **geometry,
+) -> pd.DataFrame:
+    """Per-pulse GITT table: stoichiometry, relaxed OCV, dEs, dEt, pulse time and W-H diffusivity.
+
+    ``capacity_Ah`` is the charge [A.h] that moves the stoichiometry of the working electrode by
+    one (theoretical capacity of the active mass); ``initial_stoichiometry`` is its value at the
+    first row of the frame. Discharge (positive current) lithiates the cathode, so stoichiometry
+    rises with discharged charge.
+
+    ``dEt`` [V] is the slope of voltage against sqrt(time) during the pulse times sqrt(tau): this
+    excludes the IR step and is what eq. 33 of Weppner & Huggins means by the transient change;
+    ``dEs`` [V] is the change of the relaxed voltage across the pulse.
+    """
+    t = frame["time_s"].to_numpy()
+    v = frame["voltage_V"].to_numpy()
+    charge_Ah = np.r_[0.0, np.cumsum(np.diff(t) * frame["current_A"].to_numpy()[1:])] / 3600.0
+    sto = initial_stoichiometry + charge_Ah / capacity_Ah
+    rows = []
+    for p in pulses.itertuples():
+        seg = slice(p.i_start + 1, p.i_end + 1)
+        root_t = np.sqrt(t[seg] - t[p.i_start])
+        slope = np.polyfit(root_t, v[seg], 1)[0] if len(root_t) >= 3 else np.nan
+        d_et = slope * np.sqrt(p.pulse_time_s)
+        ocv_start = relaxed_voltage(t, v, p.i_start)
+        ocv_end = relaxed_voltage(t, v, p.i_relaxed)
+        rows.append(
+            {
+                "pulse": len(rows) + 1,
+                "current_A": p.current_A,
+                "pulse_time_s": p.pulse_time_s,
+                "rest_time_s": p.rest_time_s,
+                "stoichiometry_start": sto[p.i_start],
+                "stoichiometry_end": sto[p.i_relaxed],
+                "ocv_start_V": ocv_start,
+                "ocv_end_V": ocv_end,
+                "dEs_V": ocv_end - ocv_start,
+                "dEt_V": d_et,
+                "ir_drop_V": v[p.i_start + 1] - v[p.i_start],
+            }
+        )
+    table = pd.DataFrame(rows)
+    table["stoichiometry"] = 0.5 * (table["stoichiometry_start"] + table["stoichiometry_end"])
+    table["D_WH_m2_per_s"] = weppner_huggins_diffusivity(
+        table["pulse_time_s"], table["dEs_V"], table["dEt_V"], particle_radius_m, **geometry
+    )
+    return table
+
+
+def relaxed_ocv(table: pd.DataFrame) -> pd.DataFrame:
+    """OCV curve (stoichiometry, voltage) from the relaxed points before and after every pulse,
+    sorted by stoichiometry, duplicates (end of one pulse = start of the next) removed."""
+    points = pd.concat(
+        [
+            table[["stoichiometry_start", "ocv_start_V"]].set_axis(
+                ["stoichiometry", "ocv_V"], axis=1
+            ),
+            table[["stoichiometry_end", "ocv_end_V"]].set_axis(["stoichiometry", "ocv_V"], axis=1),
+        ]
+    )
+    points = points.round({"stoichiometry": 9}).drop_duplicates("stoichiometry")
+    return points.sort_values("stoichiometry").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# model-based fit
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class HalfCellSetup:
+    """What the pulse fit needs to know about a half-cell model and its parameters.
+
+    ``model`` is any PyBaMM model whose working electrode is the positive electrode against Li
+    metal (e.g. ``pybamm.lithium_ion.SPMe({"working electrode": "positive"})``, or the LRMO model);
+    ``parameter_values`` its parameters; the fit replaces ``fit_names`` and the initial
+    concentration by input parameters.
+    """
+
+    model: object
+    parameter_values: object
+    fit_names: tuple[str, ...] = (
+        "Positive particle diffusivity [m2.s-1]",
+        "Positive electrode exchange-current density [A.m-2]",
+    )
+    initial_concentration_name: str = "Initial concentration in positive electrode [mol.m-3]"
+    max_concentration_name: str = "Maximum concentration in positive electrode [mol.m-3]"
+
+    def ocp(self, stoichiometry):
+        """Open-circuit potential [V] of the working electrode at ``stoichiometry`` (array)."""
+        import pybamm
+
+        param = pybamm.LithiumIonParameters({"working electrode": "positive"})
+        temperature = pybamm.Scalar(self.parameter_values["Initial temperature [K]"])
+        sto = pybamm.Vector(np.atleast_1d(np.asarray(stoichiometry, float)))
+        return np.ravel(self.parameter_values.evaluate(param.p.prim.U(sto, temperature)))
+
+    def stoichiometry_at(self, ocv_V: float) -> float:
+        """Invert the OCP: the stoichiometry whose OCP is ``ocv_V`` (monotonic OCP assumed)."""
+        grid = np.linspace(1e-3, 1 - 1e-3, 2001)
+        u = self.ocp(grid)
+        order = np.argsort(u)
+        if not u[order[0]] <= ocv_V <= u[order[-1]]:
+            raise InputError(
+                f"relaxed voltage {ocv_V:.4f} V is outside the model OCP range "
+                f"{u.min():.3f}-{u.max():.3f} V."
+            )
+        return float(np.interp(ocv_V, u[order], grid[order]))
+
+
+def half_cell_setup(model_or_set: str = "Xu2019", model_name: str = "SPMe") -> HalfCellSetup:
+    """A :class:`HalfCellSetup` from a parameter-set name or file.
+
+    A PyBaMM half-cell set (``"Xu2019"``) runs with ``pybamm.lithium_ion.<model_name>``; an LRMO
+    sample or set (``"Ru-1"``, ``"LRMO_Sun2025_pristine"``, a .json file) runs with the LRMO model
+    on the same base, both with the positive electrode as working electrode against Li metal.
+    """
+    import pybamm
+
+    options = {"working electrode": "positive"}
+    if model_or_set in pybamm.parameter_sets and not model_or_set.startswith("LRMO_"):
+        model = getattr(pybamm.lithium_ion, model_name)(options)
+        return HalfCellSetup(model, pybamm.ParameterValues(model_or_set))
+    from lrmo_cell.models import LRMO
+    from lrmo_cell.parameters import load_parameter_set
+
+    values = pybamm.ParameterValues(load_parameter_set(model_or_set))
+    return HalfCellSetup(LRMO(options, base=model_name), values)
+
+
+@dataclass
+class PulseFit:
+    """Result of a least-squares fit: best values, 95% confidence intervals, residual RMS."""
+
+    values: dict[str, float]
+    ci95: dict[str, tuple[float, float]]
+    rms_V: float
+    model_time_s: np.ndarray
+    model_voltage_V: np.ndarray
+
+
+def fit_least_squares(residuals, x0, lower, upper, names, n_data) -> tuple[np.ndarray, dict]:
+    """Fit ``log10`` parameters with :func:`scipy.optimize.least_squares` and return the best
+    values and their 95% intervals.
+
+    Intervals come from the Gauss-Newton covariance ``s**2 (J^T J)^-1`` in log10 space with
+    ``s**2 = SSR / (n - p)`` and Student-t quantiles (Bates & Watts, Nonlinear Regression
+    Analysis, Wiley 1988, ch. 2), mapped back to linear space (hence asymmetric). Parameters that
+    the data do not determine (singular J^T J) get an infinite interval, not a small one.
+    """
+    from scipy import optimize, stats
+
+    sol = optimize.least_squares(
+        residuals,
+        np.log10(x0),
+        bounds=(np.log10(lower), np.log10(upper)),
+        x_scale=1.0,
+        diff_step=1e-2,
+    )
+    dof = max(n_data - len(x0), 1)
+    s2 = 2 * sol.cost / dof
+    jtj = sol.jac.T @ sol.jac
+    try:
+        cov = np.linalg.inv(jtj) * s2
+        half = stats.t.ppf(0.975, dof) * np.sqrt(np.clip(np.diag(cov), 0, None))
+    except np.linalg.LinAlgError:
+        half = np.full(len(x0), np.inf)
+    ci = {
+        n: (float(10 ** (x - h)), float(10 ** (x + h)))
+        for n, x, h in zip(names, sol.x, half, strict=True)
+    }
+    return 10**sol.x, {"ci95": ci, "rms": float(np.sqrt(s2 * dof / n_data))}
+
+
+def fit_pulse(
+    setup: HalfCellSetup,
+    frame: pd.DataFrame,
+    pulse,
+    guess: dict[str, float],
+    bounds: dict[str, tuple[float, float]],
+    period_s: float = 5.0,
+) -> PulseFit:
+    """Fit the parameters ``setup.fit_names`` (constants within this pulse) to one GITT pulse.
+
+    The model starts relaxed at the stoichiometry whose OCP equals the measured voltage before
+    the pulse, runs the pulse at its mean current and then the rest, and is compared with the
+    measured voltage at the measured times (rest after the pulse included, so both the
+    polarisation and the relaxation inform the diffusivity).
+    """
+    import pybamm
+
+    names = list(setup.fit_names)
+    pv = setup.parameter_values.copy()
+    pv.update({n: "[input]" for n in [*names, setup.initial_concentration_name]})
+    verb = "Discharge" if pulse.current_A > 0 else "Charge"
+    experiment = pybamm.Experiment(
+        [
+            f"{verb} at {abs(pulse.current_A):.9g} A for {pulse.pulse_time_s:.9g} s",
+            f"Rest for {pulse.rest_time_s:.9g} s",
+        ],
+        period=f"{period_s} s",
+    )
+    sim = pybamm.Simulation(
+        setup.model.new_copy(),
+        parameter_values=pv,
+        experiment=experiment,
+        solver=pybamm.IDAKLUSolver(),
+    )
+    t_all, v_all = frame["time_s"].to_numpy(), frame["voltage_V"].to_numpy()
+    c0 = setup.stoichiometry_at(relaxed_voltage(t_all, v_all, pulse.i_start))
+    c0 *= setup.parameter_values[setup.max_concentration_name]
+    t = t_all[pulse.i_start : pulse.i_relaxed + 1] - t_all[pulse.i_start]
+    v = v_all[pulse.i_start : pulse.i_relaxed + 1]
+
+    def simulate(x_log10):
+        inputs = dict(zip(names, 10.0 ** np.asarray(x_log10), strict=True))
+        inputs[setup.initial_concentration_name] = c0
+        sol = sim.solve(inputs=inputs)
+        return sol["Time [s]"].entries, sol["Voltage [V]"].entries
+
+    def residuals(x_log10):
+        ts, vs = simulate(x_log10)
+        # the experiment's step boundary duplicates one time point; keep the later (rest) value
+        keep = np.r_[np.diff(ts) > 0, True]
+        return np.interp(t, ts[keep], vs[keep]) - v
+
+    best, extra = fit_least_squares(
+        residuals,
+        np.array([guess[n] for n in names]),
+        np.array([bounds[n][0] for n in names]),
+        np.array([bounds[n][1] for n in names]),
+        names,
+        len(t),
+    )
+    ts, vs = simulate(np.log10(best))
+    return PulseFit(
+        dict(zip(names, map(float, best), strict=True)), extra["ci95"], extra["rms"], ts, vs
+    )
+
+
+DEFAULT_BOUNDS = {
+    "Positive particle diffusivity [m2.s-1]": (1e-20, 1e-10),
+    "Positive electrode exchange-current density [A.m-2]": (1e-4, 1e3),
+}
+DEFAULT_GUESS = {
+    "Positive particle diffusivity [m2.s-1]": 1e-15,
+    "Positive electrode exchange-current density [A.m-2]": 1.0,
+}
+
+
+def fit_gitt(
+    setup: HalfCellSetup,
+    frame: pd.DataFrame,
+    pulses: pd.DataFrame,
+    guess: dict[str, float] | None = None,
+    bounds: dict[str, tuple[float, float]] | None = None,
+) -> tuple[pd.DataFrame, list[PulseFit]]:
+    """Fit every pulse; each fit starts from the previous pulse's result (neighbouring
+    stoichiometries have similar parameters). Returns a per-pulse table with the fitted values and
+    their 95% intervals (columns ``<name>``, ``<name> ci95 low``, ``<name> ci95 high``), and the
+    fits themselves (for plotting)."""
+    guess = dict(guess or DEFAULT_GUESS)
+    bounds = {**DEFAULT_BOUNDS, **(bounds or {})}
+    rows, fits = [], []
+    for pulse in pulses.itertuples():
+        fit = fit_pulse(setup, frame, pulse, guess, bounds)
+        row = {"pulse": len(rows) + 1, "model_rms_V": fit.rms_V}
+        for name in setup.fit_names:
+            row[name] = fit.values[name]
+            row[f"{name} ci95 low"], row[f"{name} ci95 high"] = fit.ci95[name]
+        rows.append(row)
+        fits.append(fit)
+        guess = fit.values
+    return pd.DataFrame(rows), fits
+
+
+def summarise_fit(table: pd.DataFrame, names) -> dict[str, dict]:
+    """One value per parameter for a parameter-set patch: the geometric mean over pulses and,
+    as ci95, the 2.5-97.5 percentile band of the per-pulse values widened by their own intervals.
+
+    A single number cannot carry a stoichiometry dependence; the per-pulse table (CSV) keeps it.
+    """
+    out = {}
+    for name in names:
+        logs = np.log10(table[name].to_numpy())
+        lo = min(np.percentile(logs, 2.5), np.log10(table[f"{name} ci95 low"]).min())
+        hi = max(np.percentile(logs, 97.5), np.log10(table[f"{name} ci95 high"]).max())
+        out[name] = {"value": float(10 ** logs.mean()), "ci95": [float(10**lo), float(10**hi)]}
+    return out

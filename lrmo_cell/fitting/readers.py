@@ -1,0 +1,224 @@
+"""Readers from cycler files into one standard DataFrame.
+
+The standard frame (``STANDARD_COLUMNS``), SI units throughout:
+
+- ``time_s`` [s], strictly increasing;
+- ``current_A`` [A], **discharge positive** (PyBaMM's convention: current leaves the positive
+  terminal; for a cathode half cell vs Li metal, lithiation of the cathode is positive);
+- ``voltage_V`` [V] of the working electrode against the counter/reference;
+- ``step`` (int), ``cycle`` (int): the cycler's step and cycle counters (0 if the file has none);
+- impedance files instead carry ``frequency_Hz`` [Hz], ``z_real_ohm`` [Ohm], ``z_imag_ohm`` [Ohm]
+  with the usual sign (capacitive arcs have ``z_imag_ohm < 0``).
+
+Every reader ends in :func:`check_timeseries` or :func:`check_impedance`, which raise
+:class:`lrmo_cell.errors.InputError` with one sentence naming the file and what is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lrmo_cell.errors import InputError
+
+TIMESERIES_COLUMNS = ("time_s", "current_A", "voltage_V", "step", "cycle")
+IMPEDANCE_COLUMNS = ("frequency_Hz", "z_real_ohm", "z_imag_ohm")
+STANDARD_COLUMNS = TIMESERIES_COLUMNS + IMPEDANCE_COLUMNS
+
+# BioLogic EC-Lab column names (as galvani exposes them) -> (standard name, scale to SI)
+_BIOLOGIC_COLUMNS = {
+    "time/s": ("time_s", 1.0),
+    "I/mA": ("current_A", 1e-3),
+    "<I>/mA": ("current_A", 1e-3),
+    "control/V/mA": ("current_A", 1e-3),
+    "Ewe/V": ("voltage_V", 1.0),
+    "Ns": ("step", 1.0),
+    "cycle number": ("cycle", 1.0),
+    "freq/Hz": ("frequency_Hz", 1.0),
+    "Re(Z)/Ohm": ("z_real_ohm", 1.0),
+    "-Im(Z)/Ohm": ("z_imag_ohm", -1.0),
+}
+
+
+def check_timeseries(frame: pd.DataFrame, source: str | Path = "data") -> pd.DataFrame:
+    """Check a time-series frame in the standard layout and return it with clean dtypes.
+
+    Rejects missing columns, NaN/inf values, and time that is not strictly increasing (a
+    duplicated or unsorted time would silently corrupt pulse durations and fitted time
+    constants, so it is an error rather than something to repair).
+    """
+    missing = [c for c in ("time_s", "current_A", "voltage_V") if c not in frame]
+    if missing:
+        raise InputError(
+            f"{source}: missing column(s) {', '.join(missing)} (need time, current, voltage)."
+        )
+    out = frame.copy()
+    for col in ("step", "cycle"):
+        if col not in out:
+            out[col] = 0
+    out = out[list(TIMESERIES_COLUMNS)]
+    values = out[["time_s", "current_A", "voltage_V"]].to_numpy(dtype=float)
+    if len(out) < 3:
+        raise InputError(f"{source}: has {len(out)} rows; a time series needs at least 3.")
+    bad = ~np.isfinite(values)
+    if bad.any():
+        row, col = np.argwhere(bad)[0]
+        name = ("time_s", "current_A", "voltage_V")[col]
+        raise InputError(f"{source}: {name} is NaN or infinite at row {row}; remove or fill it.")
+    dt = np.diff(values[:, 0])
+    if (dt <= 0).any():
+        row = int(np.argmax(dt <= 0)) + 1
+        raise InputError(
+            f"{source}: time_s must be strictly increasing, but row {row} "
+            f"({values[row, 0]:g} s) does not exceed the row before; sort or de-duplicate it."
+        )
+    out = out.astype({"time_s": float, "current_A": float, "voltage_V": float})
+    return out.astype({"step": int, "cycle": int}).reset_index(drop=True)
+
+
+def check_sign_convention(frame: pd.DataFrame, source: str | Path = "data") -> None:
+    """Check that positive current (discharge) lowers the voltage of the working electrode.
+
+    During a galvanostatic discharge the voltage falls with time and during a charge it rises;
+    a file whose sign is flipped shows the opposite correlation in every step. The check uses the
+    sign of the voltage change over each constant-current step and needs at least one step.
+    """
+    current = frame["current_A"].to_numpy()
+    voltage = frame["voltage_V"].to_numpy()
+    on = np.abs(current) > 1e-3 * np.max(np.abs(current), initial=0.0)
+    if not on.any():
+        return
+    edges = np.flatnonzero(np.diff(np.r_[0, np.sign(current) * on, 0]))
+    votes = 0.0
+    for start, stop in zip(edges[:-1], edges[1:], strict=False):
+        if on[start] and stop - start >= 3:
+            votes += np.sign(current[start]) * np.sign(voltage[stop - 1] - voltage[start + 1])
+    if votes > 0:
+        raise InputError(
+            f"{source}: voltage rises under positive current, so the current sign is charge-"
+            "positive; pass charge_positive=True (CLI --charge-positive) to convert it to the "
+            "discharge-positive convention."
+        )
+
+
+def check_impedance(frame: pd.DataFrame, source: str | Path = "data") -> pd.DataFrame:
+    """Check an impedance frame (frequency_Hz, z_real_ohm, z_imag_ohm) and sort it by frequency.
+
+    Frequencies must be positive, finite and unique. The frame is returned sorted from high to
+    low frequency (the order of a usual sweep).
+    """
+    missing = [c for c in IMPEDANCE_COLUMNS if c not in frame]
+    if missing:
+        raise InputError(f"{source}: missing impedance column(s) {', '.join(missing)}.")
+    out = frame[list(IMPEDANCE_COLUMNS)].astype(float)
+    if len(out) < 5:
+        raise InputError(f"{source}: has {len(out)} frequencies; a spectrum needs at least 5.")
+    if not np.isfinite(out.to_numpy()).all():
+        raise InputError(f"{source}: impedance columns contain NaN or infinite values.")
+    if (out["frequency_Hz"] <= 0).any():
+        raise InputError(f"{source}: frequency_Hz must be > 0 Hz.")
+    if out["frequency_Hz"].duplicated().any():
+        raise InputError(f"{source}: frequency_Hz has duplicated values; average or drop them.")
+    return out.sort_values("frequency_Hz", ascending=False).reset_index(drop=True)
+
+
+def read_csv(
+    path: str | Path,
+    columns: Mapping[str, str] | None = None,
+    scale: Mapping[str, float] | None = None,
+    charge_positive: bool = False,
+    **read_kwargs,
+) -> pd.DataFrame:
+    """Read a CSV cycler export into the standard frame.
+
+    Parameters
+    ----------
+    path : file name.
+    columns : mapping standard name -> column name in the file, e.g.
+        ``{"time_s": "Time [s]", "current_A": "Current [mA]"}``; standard names in the file are
+        used as they are.
+    scale : factor per standard name to reach SI units, e.g. ``{"current_A": 1e-3}`` for mA or
+        ``{"time_s": 3600}`` for hours.
+    charge_positive : the file's current is positive on charge (BioLogic, many cyclers); it is
+        negated to the discharge-positive convention.
+    read_kwargs : passed to :func:`pandas.read_csv` (``sep``, ``skiprows`` ...).
+    """
+    path = Path(path)
+    try:
+        raw = pd.read_csv(path, **read_kwargs)
+    except (OSError, ValueError, pd.errors.ParserError) as err:
+        raise InputError(f"{path}: cannot be read as CSV ({err}).") from None
+    return _to_standard(raw, path, columns or {}, scale or {}, charge_positive)
+
+
+def read_mpr(path: str | Path) -> pd.DataFrame:
+    """Read a BioLogic EC-Lab ``.mpr`` file through galvani into the standard frame.
+
+    BioLogic reports current positive on oxidation (charge of a cathode), in mA, and the imaginary
+    impedance as ``-Im(Z)``; both are converted here. Returns an impedance frame when the file has
+    frequency columns, otherwise a time series.
+    """
+    from galvani import BioLogic
+
+    path = Path(path)
+    try:
+        mpr = BioLogic.MPRfile(str(path))
+    except Exception as err:  # galvani raises bare ValueError/KeyError/struct.error on bad files
+        raise InputError(f"{path}: is not a readable BioLogic .mpr file ({err}).") from None
+    raw = pd.DataFrame(mpr.data)
+    return from_biologic_columns(raw, path)
+
+
+def from_biologic_columns(raw: pd.DataFrame, source: str | Path) -> pd.DataFrame:
+    """Convert a frame with EC-Lab column names (``.mpr`` via galvani, or ``.mpt``) to standard."""
+    columns, scale = {}, {}
+    for name, (std, factor) in _BIOLOGIC_COLUMNS.items():
+        if name in raw and std not in columns:
+            columns[std], scale[std] = name, factor
+    # EC-Lab: charge (oxidation) positive -> negate into discharge-positive
+    if "current_A" in scale:
+        scale["current_A"] = -scale["current_A"]
+    return _to_standard(raw, source, columns, scale, charge_positive=False)
+
+
+def read_file(path: str | Path, **kwargs) -> pd.DataFrame:
+    """Read any supported file by extension: ``.mpr`` (galvani), ``.mpt``, else CSV."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: file does not exist.")
+    suffix = path.suffix.lower()
+    if suffix == ".mpr":
+        return read_mpr(path)
+    if suffix == ".mpt":
+        from galvani import BioLogic
+
+        try:
+            data, _ = BioLogic.MPTfile(str(path), encoding="latin1")
+        except Exception as err:
+            raise InputError(f"{path}: is not a readable BioLogic .mpt file ({err}).") from None
+        return from_biologic_columns(pd.DataFrame(data), path)
+    return read_csv(path, **kwargs)
+
+
+def _to_standard(raw, source, columns, scale, charge_positive) -> pd.DataFrame:
+    renamed = {}
+    for std in STANDARD_COLUMNS:
+        name = columns.get(std, std)
+        if name in raw:
+            renamed[std] = pd.to_numeric(raw[name], errors="coerce") * scale.get(std, 1.0)
+        elif std in columns:
+            raise InputError(
+                f"{source}: column {name!r} (mapped to {std}) is not in the file; "
+                f"it has {', '.join(map(str, raw.columns))}."
+            )
+    frame = pd.DataFrame(renamed)
+    if charge_positive and "current_A" in frame:
+        frame["current_A"] = -frame["current_A"]
+    if "frequency_Hz" in frame:
+        return check_impedance(frame, source)
+    frame = check_timeseries(frame, source)
+    check_sign_convention(frame, source)
+    return frame

@@ -1,0 +1,161 @@
+"""Fitting: readers, GITT (Weppner-Huggins and model-based round trip) and DRT round trip."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lrmo_cell.errors import InputError
+from lrmo_cell.fitting.drt import (
+    compute_drt,
+    diffusion_rate,
+    exchange_current_density,
+    find_peaks,
+)
+from lrmo_cell.fitting.gitt import (
+    detect_pulses,
+    fit_gitt,
+    half_cell_setup,
+    weppner_huggins_diffusivity,
+)
+from lrmo_cell.fitting.readers import read_csv, read_file
+from lrmo_cell.fitting.synthetic import synthetic_gitt
+
+# --- readers ----------------------------------------------------------------------------------
+
+
+def _write(tmp_path, frame, name="data.csv"):
+    path = tmp_path / name
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_csv_reader_maps_columns_scales_units_and_flips_a_charge_positive_current(tmp_path):
+    raw = pd.DataFrame(
+        {"Time [h]": [0.0, 0.5, 1.0], "I [mA]": [2.0, 2.0, -1.0], "E [V]": [3.0, 3.1, 3.2]}
+    )
+    frame = read_csv(
+        _write(tmp_path, raw),
+        columns={"time_s": "Time [h]", "current_A": "I [mA]", "voltage_V": "E [V]"},
+        scale={"time_s": 3600, "current_A": 1e-3},
+        charge_positive=True,
+    )
+    np.testing.assert_allclose(frame["time_s"], [0, 1800, 3600])
+    np.testing.assert_allclose(frame["current_A"], [-2e-3, -2e-3, 1e-3])  # discharge positive
+    assert list(frame["step"]) == [0, 0, 0]
+
+
+@pytest.mark.parametrize(
+    ("time", "voltage", "message"),
+    [
+        ([0.0, 2.0, 1.0], [3.0, 3.1, 3.2], "strictly increasing"),
+        ([0.0, 1.0, 1.0], [3.0, 3.1, 3.2], "strictly increasing"),
+        ([0.0, 1.0, 2.0], [3.0, float("nan"), 3.2], "voltage_V is NaN"),
+    ],
+)
+def test_unsorted_duplicated_or_nan_data_is_refused_with_one_sentence(
+    tmp_path, time, voltage, message
+):
+    raw = pd.DataFrame({"time_s": time, "current_A": [0.0, 1e-3, 0.0], "voltage_V": voltage})
+    with pytest.raises(InputError, match=message):
+        read_csv(_write(tmp_path, raw))
+
+
+def test_missing_columns_and_files_are_named(tmp_path):
+    with pytest.raises(InputError, match="missing column"):
+        read_csv(_write(tmp_path, pd.DataFrame({"time_s": [0, 1, 2], "voltage_V": [3, 3, 3]})))
+    with pytest.raises(InputError, match="does not exist"):
+        read_file(tmp_path / "absent.mpr")
+
+
+# --- GITT -------------------------------------------------------------------------------------
+
+
+def test_weppner_huggins_by_hand():
+    # R = 3 um -> V/S = 1 um; tau 600 s, dEs/dEt = 0.5: D = 4/(pi 600) 1e-12 0.25
+    d = weppner_huggins_diffusivity(600.0, 0.01, 0.02, particle_radius_m=3e-6)
+    assert d == pytest.approx(4 / (np.pi * 600) * 1e-12 * 0.25, rel=1e-12)
+    # the general form with m V_M / (M S) = 1 um gives the same number
+    general = weppner_huggins_diffusivity(
+        600.0,
+        0.01,
+        0.02,
+        molar_volume_m3_per_mol=2e-5,
+        mass_g=1.0,
+        molar_mass_g_per_mol=100.0,
+        area_m2=0.2,
+    )
+    assert general == pytest.approx(d, rel=1e-12)
+
+
+@pytest.fixture(scope="module")
+def gitt_data():
+    setup = half_cell_setup("Xu2019")
+    return setup, synthetic_gitt(setup, n_pulses=4, noise_V=1e-3, seed=0)
+
+
+def test_pulses_are_found_with_their_durations(gitt_data):
+    _, frame = gitt_data
+    pulses = detect_pulses(frame)
+    assert len(pulses) == 4
+    np.testing.assert_allclose(pulses["pulse_time_s"], 600.0)
+    np.testing.assert_allclose(pulses["rest_time_s"], 1800.0)
+    assert (pulses["current_A"] > 0).all()  # a discharge (lithiation) GITT
+
+
+def test_model_based_gitt_fit_recovers_the_diffusivity_it_was_made_with(gitt_data):
+    """Round trip: data from Xu2019's SPMe half cell (D = 1e-14 m2/s) with 1 mV noise; the
+    per-pulse fit must land within 10% of D, its 95% interval must contain D, and the residual
+    must be the noise (0.7-1.3 mV), not a misfit."""
+    setup, frame = gitt_data
+    truth = setup.parameter_values["Positive particle diffusivity [m2.s-1]"]
+    table, _ = fit_gitt(setup, frame, detect_pulses(frame).iloc[:2])
+    name = "Positive particle diffusivity [m2.s-1]"
+    for row in table.to_dict("records"):
+        assert row[name] == pytest.approx(truth, rel=0.10)
+        assert row[f"{name} ci95 low"] <= truth <= row[f"{name} ci95 high"]
+        assert 0.7e-3 <= row["model_rms_V"] <= 1.3e-3
+
+
+# --- DRT --------------------------------------------------------------------------------------
+
+
+def _two_arc_spectrum(r0, arcs, frequencies):
+    omega = 2 * np.pi * frequencies
+    z = r0 + sum(r / (1 + 1j * omega * tau) for r, tau in arcs)
+    return pd.DataFrame({"frequency_Hz": frequencies, "z_real_ohm": z.real, "z_imag_ohm": z.imag})
+
+
+def test_drt_of_two_rc_elements_finds_their_time_constants_and_resistances():
+    """R0 + (R1 || C1) + (R2 || C2) has a DRT of two delta peaks at tau = R C with areas R1, R2.
+    Regularisation broadens them; the peak positions must be within a factor 1.5 and the
+    resistances within 10%, and the study's windows must assign them."""
+    arcs = [(2.0, 0.1), (5.0, 30.0)]
+    frame = _two_arc_spectrum(0.5, arcs, np.logspace(-3.5, 4, 80))
+    peaks = find_peaks(compute_drt(frame)).sort_values("tau_s").reset_index(drop=True)
+    assert len(peaks) == 2
+    for (r, tau), peak in zip(arcs, peaks.itertuples(), strict=True):
+        assert 1 / 1.5 < peak.tau_s / tau < 1.5
+        assert peak.resistance_ohm == pytest.approx(r, rel=0.10)
+    assert list(peaks["process"]) == ["charge_transfer", "diffusion"]
+
+
+def test_spectrum_with_an_inductive_low_frequency_tail_is_refused():
+    frame = _two_arc_spectrum(0.5, [(2.0, 0.1)], np.logspace(-2, 4, 40))
+    frame.loc[frame["frequency_Hz"] < 0.05, "z_imag_ohm"] = 0.1
+    with pytest.raises(InputError, match="positive at the"):
+        compute_drt(frame)
+
+
+def test_peak_to_parameter_maps_by_hand():
+    # i0 = R T / (F R_ct A): 1 Ohm on 1 m2 at 298.15 K is 25.69 mA/m2
+    assert exchange_current_density(1.0, 1.0) == pytest.approx(0.025693, rel=1e-4)
+    # slowest spherical diffusion mode: tau = R^2 / (4.4934^2 D)
+    assert diffusion_rate(1.0) == pytest.approx(1 / 4.493409457909064**2, rel=1e-12)
+
+
+def test_the_lrmo_half_cell_plugs_into_the_gitt_fit():
+    setup = half_cell_setup("Ru-1")
+    sto = np.array([0.3, 0.6, 0.9])
+    u = setup.ocp(sto)
+    assert np.all(np.diff(u) < 0)  # a cathode's OCP falls as it is lithiated
+    assert setup.stoichiometry_at(float(u[1])) == pytest.approx(0.6, abs=1e-3)
