@@ -6,6 +6,8 @@ when a model function is first used.
 
 from __future__ import annotations
 
+from lrmo_cell._lazy import lazy_getattr
+
 __version__ = "0.1.0"
 
 _LAZY = {
@@ -13,12 +15,6 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'lrmo_cell' has no attribute {name!r}")
-
+__getattr__ = lazy_getattr(__name__, _LAZY)
 
 __all__ = ["__version__", *_LAZY]

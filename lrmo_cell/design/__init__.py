@@ -8,6 +8,8 @@ that ``lrmo-cell design`` starts fast.
 
 from __future__ import annotations
 
+from lrmo_cell._lazy import lazy_getattr
+
 _LAZY = {
     "Design": "lrmo_cell.design.core",
     "evaluate": "lrmo_cell.design.core",
@@ -17,12 +19,6 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'lrmo_cell.design' has no attribute {name!r}")
-
+__getattr__ = lazy_getattr(__name__, _LAZY)
 
 __all__ = list(_LAZY)

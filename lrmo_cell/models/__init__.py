@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lrmo_cell._lazy import lazy_getattr
+
 _LAZY = {
     "LRMO": "lrmo_cell.models.lrmo",
     "LRMOSPM": "lrmo_cell.models.lrmo",
@@ -11,12 +13,6 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'lrmo_cell.models' has no attribute {name!r}")
-
+__getattr__ = lazy_getattr(__name__, _LAZY)
 
 __all__ = list(_LAZY)
