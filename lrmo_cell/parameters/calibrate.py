@@ -163,6 +163,25 @@ def fit_stage(names, row_ids, cycles: int, values: dict, free: dict) -> dict:
     return with_x(result.x)
 
 
+def fit_source(name: str, value: float, free: dict) -> str:
+    """The source line of a fitted value; a value stuck at its search bound says so, because
+    then the data asked for more than the bound allows and the value is not a true optimum."""
+    (to_fit, from_fit), (lower, upper) = free[name]
+    x = to_fit(value)
+    at_bound = next(
+        (
+            f"; at the {side} bound {from_fit(b):.3g} of its search interval, not an optimum"
+            for side, b in (("lower", lower), ("upper", upper))
+            if abs(x - b) < 1e-3 * (upper - lower)
+        ),
+        "",
+    )
+    return (
+        f"fit: {COMMAND} (to the rows of validation/sun2025_calibration.csv, "
+        f"doi:10.1039/d5ee00430f){at_bound}"
+    )
+
+
 def performance_block(sample: str) -> dict:
     """Discharge capacity and mean voltage after one 0.1C formation cycle at each rate."""
     from lrmo_cell.models.cycling import simulate_cycling
@@ -203,8 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, value in values.items():
         pristine["parameters"][name] = {
             "value": float(f"{value:.6g}"),
-            "source": f"fit: {COMMAND} (to the rows of validation/sun2025_calibration.csv, "
-            "doi:10.1039/d5ee00430f)",
+            "source": fit_source(name, value, free),
         }
     write_parameter_file(pristine, data_dir("parameter_sets") / f"{PRISTINE}.json")
     for sample, name in SAMPLE_SETS.items():
