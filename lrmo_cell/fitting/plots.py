@@ -1,0 +1,66 @@
+"""Report figures of the fits (PNG): a GITT fit over its data, a DRT with its peaks."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _save(fig, path) -> None:
+    import matplotlib.pyplot as plt
+
+    from lrmo_cell.studies.storage import atomic_path
+
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=120)
+    plt.close(fig)
+
+
+def plot_gitt_fit(frame, pulses, fits, path) -> None:
+    """Measured voltage of the whole GITT with each fitted pulse's model voltage over it."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    t_h = frame["time_s"].to_numpy() / 3600
+    ax.plot(t_h, frame["voltage_V"], color="0.6", lw=1, label="measured")
+    for k, (pulse, fit) in enumerate(zip(pulses.itertuples(), fits, strict=True)):
+        t0 = frame["time_s"].iloc[pulse.i_start]
+        ax.plot(
+            (t0 + fit.model_time_s) / 3600,
+            fit.model_voltage_V,
+            color="tab:red",
+            lw=1.2,
+            label="model fit per pulse" if k == 0 else None,
+        )
+    ax.set(xlabel="time [h]", ylabel="voltage [V]", title="GITT: model fitted pulse by pulse")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def plot_drt(drt, peaks, path) -> None:
+    """Nyquist plot of measured and DRT-fitted impedance beside the DRT with its peaks."""
+    import matplotlib.pyplot as plt
+
+    fig, (nyq, dist) = plt.subplots(1, 2, figsize=(10, 4.2))
+    z, z_fit = np.asarray(drt.z_measured), np.asarray(drt.z_fitted)
+    nyq.plot(z.real, -z.imag, "o", ms=3, color="0.4", label="measured")
+    nyq.plot(z_fit.real, -z_fit.imag, "-", color="tab:blue", label="DRT fit")
+    nyq.set(xlabel="Z' [Ohm]", ylabel="-Z'' [Ohm]", title="Nyquist")
+    nyq.set_aspect("equal", adjustable="datalim")
+    nyq.legend()
+    nyq.grid(alpha=0.3)
+    dist.semilogx(drt.tau_s, drt.gamma_ohm, color="tab:blue")
+    for peak in peaks.itertuples():
+        dist.axvline(peak.tau_s, color="tab:red", lw=0.8, ls="--")
+        dist.annotate(
+            f"{peak.process}\n{peak.resistance_ohm:.3g} Ohm",
+            (peak.tau_s, peak.gamma_ohm),
+            textcoords="offset points",
+            xytext=(4, 4),
+            fontsize=8,
+        )
+    dist.set(xlabel="tau [s]", ylabel="gamma [Ohm]", title=f"DRT (lambda {drt.lambda_value:.2g})")
+    dist.grid(alpha=0.3)
+    fig.tight_layout()
+    _save(fig, path)

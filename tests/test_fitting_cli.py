@@ -1,0 +1,67 @@
+"""`lrmo-cell fit gitt` and `lrmo-cell fit drt` from files to parameters and reports."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lrmo_cell.cli import main
+from lrmo_cell.fitting.gitt import half_cell_setup
+from lrmo_cell.fitting.synthetic import synthetic_gitt
+
+PNG = b"\x89PNG"
+
+
+def test_fit_gitt_writes_a_patch_with_the_true_diffusivity_inside_its_interval(tmp_path):
+    setup = half_cell_setup("Xu2019")
+    data = tmp_path / "gitt.csv"
+    synthetic_gitt(setup, n_pulses=3, noise_V=1e-3, seed=1).to_csv(data, index=False)
+    out = tmp_path / "fitted.json"
+    assert (
+        main(["fit", "gitt", str(data), "--model", "Xu2019", "--pulses", "2", "--out", str(out)])
+        == 0
+    )
+    patch = json.loads(out.read_text())
+    entry = patch["parameters"]["Positive particle diffusivity [m2.s-1]"]
+    truth = setup.parameter_values["Positive particle diffusivity [m2.s-1]"]
+    assert entry["value"] == pytest.approx(truth, rel=0.10)
+    assert entry["ci95"][0] <= truth <= entry["ci95"][1]
+    assert (
+        entry["source"] == f"fit: lrmo-cell fit gitt {data} --model Xu2019 --pulses 2 --out {out}"
+    )
+    assert len(pd.read_csv(tmp_path / "fitted_pulses.csv")) == 2
+    assert (tmp_path / "fitted_fit.png").read_bytes()[:4] == PNG
+
+
+def test_fit_drt_writes_the_peaks_and_the_exchange_current_density(tmp_path):
+    f = np.logspace(-3.5, 4, 70)
+    z = 0.5 + 2.0 / (1 + 2j * np.pi * f * 0.1) + 5.0 / (1 + 2j * np.pi * f * 30.0)
+    data = tmp_path / "eis.csv"
+    pd.DataFrame({"frequency_Hz": f, "z_real_ohm": z.real, "z_imag_ohm": z.imag}).to_csv(
+        data, index=False
+    )
+    out = tmp_path / "peaks.csv"
+    assert main(["fit", "drt", str(data), "--area-m2", "1e-3", "--out", str(out)]) == 0
+    peaks = pd.read_csv(out)
+    ct = peaks[peaks["process"] == "charge_transfer"].iloc[0]
+    # i0 = R T / (F R_ct A) with the peak's own resistance
+    assert ct["i0_A_per_m2"] == pytest.approx(
+        8.314462618 * 298.15 / (96485.33212 * ct["resistance_ohm"] * 1e-3), rel=1e-9
+    )
+    assert (tmp_path / "peaks.png").read_bytes()[:4] == PNG
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["fit", "gitt", "absent.csv", "--out", "p.json"], "does not exist"),
+        (["fit", "gitt", "x.csv", "--out", "p.txt"], "--out"),
+        (["fit", "drt", "x.csv", "--area-m2", "0", "--out", "p.csv"], "--area-m2"),
+    ],
+)
+def test_bad_fit_input_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys, args, named):
+    monkeypatch.chdir(tmp_path)
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and named in err
