@@ -30,7 +30,11 @@ def test_fit_gitt_writes_a_patch_with_the_true_diffusivity_inside_its_interval(t
     assert (
         entry["source"] == f"fit: lrmo-cell fit gitt {data} --model Xu2019 --pulses 2 --out {out}"
     )
-    assert len(pd.read_csv(tmp_path / "fitted_pulses.csv")) == 2
+    table = pd.read_csv(tmp_path / "fitted_pulses.csv")
+    assert list(table["pulse"]) == [1, 2]
+    # discharge lithiates the cathode: stoichiometry rises and the relaxed OCV falls pulse by pulse
+    assert np.all(np.diff(table["stoichiometry"]) > 0)
+    assert np.all(table["dEs_V"] < 0) and np.all(table["D_WH_m2_per_s"] > 0)
     assert (tmp_path / "fitted_fit.png").read_bytes()[:4] == PNG
 
 
@@ -65,3 +69,24 @@ def test_bad_fit_input_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys, arg
     assert main(args) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and named in err
+
+
+def test_a_gitt_patch_on_the_lrmo_set_runs_in_lrmo_cell_simulate(tmp_path, capsys):
+    setup = half_cell_setup("LRMO_Sun2025_Ru1")
+    values = setup.parameter_values
+    # the set starts fully lithiated; start the GITT discharge half way so pulses fit before 2 V
+    values["Initial concentration in positive electrode [mol.m-3]"] = 0.5 * float(
+        values["Maximum concentration in positive electrode [mol.m-3]"]
+    )
+    data = tmp_path / "lrmo_gitt.csv"
+    synthetic_gitt(setup, n_pulses=2, noise_V=1e-3, seed=2).to_csv(data, index=False)
+    out = tmp_path / "ru1_fit.json"
+    args = ["fit", "gitt", str(data), "--model", "LRMO_Sun2025_Ru1", "--out", str(out)]
+    assert main(args) == 0
+    patch = json.loads(out.read_text())
+    assert patch["base"] == "LRMO_Sun2025_Ru1"
+    for entry in patch["parameters"].values():
+        assert entry["ci95"][0] <= entry["value"] <= entry["ci95"][1]
+    capsys.readouterr()
+    assert main(["simulate", str(out), "--cycles", "0"]) == 0
+    assert "discharge_capacity_mAh_per_g" in capsys.readouterr().out

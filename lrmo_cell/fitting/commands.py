@@ -31,8 +31,40 @@ def register(subparsers) -> None:
         help="LRMO sample/set/file the patch is based on, or a PyBaMM half-cell set (Xu2019)",
     )
     gitt.add_argument("--pulses", type=int, help="fit only the first N pulses")
+    gitt.add_argument(
+        "--capacity-ah",
+        type=float,
+        help="charge [A.h] that moves the working-electrode stoichiometry by one (theoretical "
+        "capacity of the active mass); default: that of the model's electrode",
+    )
     gitt.add_argument("--out", required=True, help="parameter-set patch to write (.json)")
     gitt.set_defaults(func=_gitt)
+
+    cycling = kinds.add_parser(
+        "cycling",
+        help="fit oxygen-loss/degradation parameters to per-cycle capacity and voltage",
+        description="Fit named LRMO parameters (each between 1/100 and 100 times its value in "
+        "--model) so that the model, cycled like the data (one 0.1C formation cycle, then "
+        "--c-rate), reproduces the measured charge and discharge capacity (and mean discharge "
+        "voltage if given) of every cycle; writes a parameter-set patch with 95%% intervals, the "
+        "measured-vs-model table (CSV) and figure (PNG).",
+    )
+    cycling.add_argument(
+        "file",
+        help="CSV: cycle, charge_capacity_mAh_per_g, discharge_capacity_mAh_per_g "
+        "[, mean_discharge_voltage_V], formation cycle first",
+    )
+    cycling.add_argument("--model", default="Ru-1", help="LRMO sample/set/file (default Ru-1)")
+    cycling.add_argument("--c-rate", type=float, default=1.0, help="rate after formation")
+    cycling.add_argument(
+        "--fit",
+        action="append",
+        required=True,
+        metavar="PARAMETER",
+        help='parameter to fit, e.g. "Host volume lost per lost oxygen [m3.mol-1]" (repeatable)',
+    )
+    cycling.add_argument("--out", required=True, help="parameter-set patch to write (.json)")
+    cycling.set_defaults(func=_cycling)
 
     drt = kinds.add_parser(
         "drt",
@@ -70,7 +102,14 @@ def _gitt(args: argparse.Namespace) -> int:
     import pybamm
 
     from lrmo_cell.errors import InputError
-    from lrmo_cell.fitting.gitt import detect_pulses, fit_gitt, half_cell_setup, summarise_fit
+    from lrmo_cell.fitting.gitt import (
+        detect_pulses,
+        fit_gitt,
+        half_cell_setup,
+        pulse_table,
+        relaxed_voltage,
+        summarise_fit,
+    )
     from lrmo_cell.fitting.plots import plot_gitt_fit
     from lrmo_cell.fitting.readers import read_file
     from lrmo_cell.studies.storage import atomic_path
@@ -84,8 +123,24 @@ def _gitt(args: argparse.Namespace) -> int:
         raise InputError(f"{args.file}: no current pulse between two rests of at least 60 s")
     pulses = pulses.iloc[: args.pulses]
     setup = half_cell_setup(args.model)
-    table, fits = fit_gitt(setup, frame, pulses)
+    if args.capacity_ah is not None and not args.capacity_ah > 0:
+        raise InputError(f"--capacity-ah must be > 0 A.h, got {args.capacity_ah:g}")
+    capacity_Ah = args.capacity_ah or electrode_capacity_Ah(setup.parameter_values)
+    first_ocv = relaxed_voltage(
+        frame["time_s"].to_numpy(), frame["voltage_V"].to_numpy(), int(pulses["i_start"].iloc[0])
+    )
+    wh_table = pulse_table(
+        frame,
+        pulses,
+        capacity_Ah,
+        setup.stoichiometry_at(first_ocv),
+        setup.parameter_values["Positive particle radius [m]"],
+    )
+    fit_table, fits = fit_gitt(setup, frame, pulses)
+    table = wh_table.merge(fit_table, on="pulse")
     pulses_option = [] if args.pulses is None else ["--pulses", str(args.pulses)]
+    if args.capacity_ah is not None:
+        pulses_option += ["--capacity-ah", str(args.capacity_ah)]
     command = "lrmo-cell fit gitt " + shlex.join(
         [args.file, "--model", args.model, *pulses_option, "--out", args.out]
     )
@@ -114,6 +169,98 @@ def _gitt(args: argparse.Namespace) -> int:
         low, high = entry["ci95"]
         print(f"{name}: {entry['value']:.4g} (95%: {low:.3g} to {high:.3g})")
     print(f"wrote {out}, {pulses_csv} and {out.with_name(out.stem + '_fit.png')}")
+    return 0
+
+
+def electrode_capacity_Ah(parameter_values) -> float:
+    """Theoretical capacity [A.h] of the positive electrode: c_max eps_s L W H F / 3600."""
+    names = (
+        "Maximum concentration in positive electrode [mol.m-3]",
+        "Positive electrode active material volume fraction",
+        "Positive electrode thickness [m]",
+        "Electrode width [m]",
+        "Electrode height [m]",
+    )
+    product = 1.0
+    for name in names:
+        product *= float(parameter_values[name])
+    return product * 96485.33212 / 3600.0
+
+
+def _write_patch(out: Path, model: str, description: str, values, ci95, command) -> None:
+    import json
+
+    from lrmo_cell.parameters import resolve_parameter_file
+    from lrmo_cell.studies.storage import atomic_path
+
+    document = {
+        "name": out.stem,
+        "description": description,
+        "base": resolve_parameter_file(model).stem,
+        "parameters": {
+            name: {"value": value, "source": f"fit: {command}", "ci95": list(ci95[name])}
+            for name, value in values.items()
+        },
+    }
+    with atomic_path(out) as tmp:
+        Path(tmp).write_text(json.dumps(document, indent=2) + "\n")
+
+
+def _cycling(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from lrmo_cell.errors import InputError
+    from lrmo_cell.fitting.cycling import check_cycling, fit_cycling, lrmo_simulator
+    from lrmo_cell.fitting.plots import plot_cycling_fit
+    from lrmo_cell.parameters import load_parameter_set
+    from lrmo_cell.studies.storage import atomic_path
+
+    out = _output(args.out, ".json")
+    if not args.c_rate > 0:
+        raise InputError(f"--c-rate must be > 0, got {args.c_rate:g}")
+    path = Path(args.file)
+    if not path.is_file():
+        raise InputError(f"{path}: file does not exist.")
+    measured = check_cycling(pd.read_csv(path), source=str(path))
+    values = load_parameter_set(args.model)
+    for name in args.fit:
+        if not isinstance(values.get(name), int | float) or values[name] <= 0:
+            raise InputError(
+                f"--fit {name!r} must name a positive numeric parameter of {args.model}"
+            )
+    guess = {name: float(values[name]) for name in args.fit}
+    bounds = {name: (v / 100, v * 100) for name, v in guess.items()}
+    simulate = lrmo_simulator(args.model, args.c_rate, measured)
+    best, ci95, simulated = fit_cycling(simulate, measured, guess, bounds)
+    fit_options = [item for name in args.fit for item in ("--fit", name)]
+    command = "lrmo-cell fit cycling " + shlex.join(
+        [
+            args.file,
+            "--model",
+            args.model,
+            "--c-rate",
+            f"{args.c_rate:g}",
+            *fit_options,
+            "--out",
+            args.out,
+        ]
+    )
+    table = measured.merge(simulated, on="cycle", suffixes=("", "_model"), how="left")
+    with atomic_path(out.with_name(f"{out.stem}_cycles.csv")) as tmp:
+        table.to_csv(tmp, index=False)
+    plot_cycling_fit(table, out.with_name(f"{out.stem}_fit.png"))
+    _write_patch(
+        out,
+        args.model,
+        f"Cycling fit of {args.file} ({len(measured)} cycles) on {args.model}.",
+        best,
+        ci95,
+        command,
+    )
+    for name, value in best.items():
+        low, high = ci95[name]
+        print(f"{name}: {value:.4g} (95%: {low:.3g} to {high:.3g})")
+    print(f"wrote {out}, {out.stem}_cycles.csv and {out.stem}_fit.png")
     return 0
 
 

@@ -64,3 +64,29 @@ def plot_drt(drt, peaks, path) -> None:
     dist.grid(alpha=0.3)
     fig.tight_layout()
     _save(fig, path)
+
+
+def plot_cycling_fit(table, path) -> None:
+    """Measured and fitted discharge capacity (and mean discharge voltage) per cycle."""
+    import matplotlib.pyplot as plt
+
+    has_voltage = "mean_discharge_voltage_V" in table
+    fig, axes = plt.subplots(
+        2 if has_voltage else 1,
+        1,
+        figsize=(7, 6 if has_voltage else 3.5),
+        sharex=True,
+        squeeze=False,
+    )
+    series = [("discharge_capacity_mAh_per_g", "discharge capacity [mAh/g]")]
+    if has_voltage:
+        series.append(("mean_discharge_voltage_V", "mean discharge voltage [V]"))
+    for ax, (column, label) in zip(axes[:, 0], series, strict=True):
+        ax.plot(table["cycle"], table[column], "o", ms=3, color="0.4", label="measured")
+        ax.plot(table["cycle"], table[f"{column}_model"], "-", color="tab:red", label="model fit")
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    axes[-1, 0].set_xlabel("cycle")
+    fig.tight_layout()
+    _save(fig, path)
