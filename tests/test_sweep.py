@@ -1,5 +1,7 @@
 """Design sweeps: grid order, chunked and Dask execution, resumable output, tornado."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -121,3 +123,17 @@ def test_tornado_matches_proportionalities_of_the_energy():
         < base
         < rows["electrolyte.g_per_Ah"]["metric_low"]
     )
+
+
+def test_result_files_get_the_umask_mode_not_owner_only(tmp_path):
+    import os
+    import stat
+
+    from lrmo_cell.studies.storage import atomic_path
+
+    target = tmp_path / "out.csv"
+    with atomic_path(target) as tmp:
+        Path(tmp).write_text("x\n")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask

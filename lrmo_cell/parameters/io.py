@@ -5,11 +5,11 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from lrmo_cell.errors import InputError
 from lrmo_cell.resources import data_dir
+from lrmo_cell.studies.storage import atomic_path
 
 # sample names of the study (Sun et al. 2025, doi:10.1039/d5ee00430f) -> parameter set names
 SAMPLE_SETS = {
@@ -93,16 +93,10 @@ def parameter_sources(name_or_path: str | os.PathLike) -> dict:
 
 
 def write_parameter_file(document: dict, path: str | os.PathLike) -> Path:
-    """Write a parameter-set document atomically (temp file, then ``os.replace``)."""
+    """Write a parameter-set document atomically (never a half-written file)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".json.tmp")
-    try:
-        with os.fdopen(handle, "w") as stream:
-            json.dump(document, stream, indent=2)
-            stream.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, open(tmp, "w") as stream:
+        json.dump(document, stream, indent=2)
+        stream.write("\n")
     return path
