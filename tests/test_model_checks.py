@@ -2,6 +2,7 @@
 
 import numpy as np
 import pybamm
+import pytest
 
 from lrmo_cell.models import LRMO
 from lrmo_cell.models.cycling import VAR_PTS, run_experiment, summarise_cycles
@@ -65,8 +66,130 @@ def test_impedance_is_passive_and_grows_with_the_densified_film():
         z[r_film] = _impedance(values, frequencies)
     assert np.all(z[0.0].real > 0)
     assert np.all(-z[0.0].imag > 0)
+    # A finite particle is a blocking electrode at low frequency: a capacitor, -Im Z = 1/(w C),
+    # so over the lowest half decade -Im Z rises by sqrt(10); 10% allows for the residual
+    # diffusion (Warburg, slope 1/2) contribution still present there.
+    np.testing.assert_allclose(z[0.0].imag[0] / z[0.0].imag[1], np.sqrt(10), rtol=0.1)
     added = z[0.01].real - z[0.0].real
     low = frequencies < 1e-2
     assert np.all(added[low] > 0)
     assert np.all(added <= 0.01 * series_ohm_per_ohm_m2 * (1 + 1e-6))
     np.testing.assert_allclose(z[0.02].real - z[0.0].real, 2 * added, rtol=1e-3, atol=1e-9)
+
+
+# --- pybamm-model-zoo portable contract, as a user's zoo install finds it -------------------
+# lrmo_cell/zoo/lrmo/tests runs the contract on the manifest's class from its folder; here the
+# zoo's own registry must discover the entry through our ``pybamm_zoo_models`` entry point, and
+# the two variants the manifest does not name (SPM, DFN) must pass the same checks.
+
+
+def _registered_entry():
+    from pybamm_model_zoo._registry import Registry
+
+    return Registry(paths=[]).by_slug("lrmo")
+
+
+def test_zoo_registry_discovers_the_entry_point():
+    """The installed zoo finds the LRMO entry via its entry point and credits this package."""
+    entry = _registered_entry()
+    assert entry.external
+    assert entry.load().__module__ == "lrmo_cell.models.lrmo"
+
+
+def test_models_and_sets_are_registered_by_entry_point():
+    """PyBaMM's registries see every parameter set by name, and the three model variants."""
+    from importlib.metadata import entry_points
+
+    names = {ep.name for ep in entry_points(group="pybamm_models")}
+    assert {"LRMO", "LRMO_SPM", "LRMO_DFN"} <= names
+    for sample in ("pristine", "Ru0p5", "Ru1", "Ru3", "Ru1_graphite"):
+        values = pybamm.ParameterValues(f"LRMO_Sun2025_{sample}")
+        assert values["Positive particle radius [m]"] > 0
+
+
+@pytest.mark.parametrize("variant", ["LRMOSPM", "LRMODFN"])
+def test_zoo_portable_contract_for_other_variants(variant):
+    """Every MODEL-scope check of pybamm-model-zoo (manifest, layout, import, citation,
+    well-posedness, build, one-hour solve with finite key variables) on the SPM and DFN
+    variants, using the registered manifest with only its class swapped."""
+    import dataclasses
+
+    from pybamm_model_zoo.testing.contract import MODEL, checks_in_scope
+
+    entry = _registered_entry()
+    raw = {
+        **entry.raw,
+        "model": {**entry.raw["model"], "class": f"lrmo_cell.models.lrmo:{variant}"},
+    }
+    variant_entry = dataclasses.replace(entry, raw=raw)
+    for check in checks_in_scope(MODEL):
+        check.run(variant_entry)
+
+
+# --- BPX export --------------------------------------------------------------------------------
+
+
+def test_bpx_export_validates_and_reads_back(tmp_path):
+    """The written file parses with bpx, and PyBaMM's BPX reader returns the same base values;
+    function-valued parameters come back equal where the export defines them: the OCP on its
+    table nodes (stoichiometry 0.5 is a node), j0 at half stoichiometry and the reference
+    electrolyte concentration, the LRMO extension numbers through "User-defined"."""
+    import bpx
+
+    from lrmo_cell.models.bpx import export_bpx
+
+    path = tmp_path / "ru1.json"
+    export_bpx("LRMO_Sun2025_Ru1_graphite", path)
+    bpx.parse_bpx_file(str(path))
+    back = pybamm.ParameterValues.create_from_bpx(str(path))
+    original = _values("LRMO_Sun2025_Ru1_graphite")
+
+    for name in (
+        "Positive particle radius [m]",
+        "Negative particle radius [m]",
+        "Positive electrode thickness [m]",
+        "Negative electrode thickness [m]",
+        "Separator thickness [m]",
+        "Positive electrode porosity",
+        "Maximum concentration in positive electrode [mol.m-3]",
+        "Nominal cell capacity [A.h]",
+        "Cation transference number",
+        "Oxygen escape rate constant [s-1]",
+        "Li-deficient layer thickness [m]",
+        "RuO2 mass fraction in active powder",
+    ):
+        np.testing.assert_allclose(back[name], original[name], rtol=1e-12, err_msg=name)
+    np.testing.assert_allclose(
+        back["Electrode height [m]"] * back["Electrode width [m]"],
+        original["Electrode height [m]"] * original["Electrode width [m]"],
+        rtol=1e-12,
+    )
+
+    def evaluate(values, name, *args):
+        return np.squeeze(values.evaluate(values[name](*[pybamm.Scalar(a) for a in args])))
+
+    np.testing.assert_allclose(
+        evaluate(back, "Positive electrode OCP [V]", 0.5),
+        evaluate(original, "Positive electrode OCP [V]", 0.5),
+        rtol=1e-9,
+    )
+    c_e = original["Initial concentration in electrolyte [mol.m-3]"]
+    c_max = original["Maximum concentration in positive electrode [mol.m-3]"]
+    T = original["Reference temperature [K]"]
+    j0 = "Positive electrode exchange-current density [A.m-2]"
+    np.testing.assert_allclose(
+        evaluate(back, j0, c_e, c_max / 2, c_max, T),
+        evaluate(original, j0, c_e, c_max / 2, c_max, T),
+        rtol=1e-9,
+    )
+
+
+def test_bpx_export_refuses_half_cells(tmp_path):
+    """BPX describes a two-electrode cell, so a half-cell set is bad input, and nothing is
+    written."""
+    from lrmo_cell.errors import InputError
+    from lrmo_cell.models.bpx import export_bpx
+
+    with pytest.raises(InputError, match="set_name"):
+        export_bpx("LRMO_Sun2025_Ru1", tmp_path / "x.json")
+    assert not list(tmp_path.iterdir())

@@ -50,3 +50,14 @@ def test_bad_simulate_input_is_one_line_naming_the_field_and_exit_2(capsys, args
     assert main(["simulate", *args]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and field in err
+
+
+def test_bpx_command_writes_a_valid_file_and_refuses_half_cells(tmp_path, capsys):
+    import bpx
+
+    out = tmp_path / "cell.bpx.json"
+    assert main(["bpx", "LRMO_Sun2025_Ru1_graphite", "--out", str(out)]) == 0
+    assert bpx.parse_bpx_file(str(out)).parameterisation.user_defined is not None
+    assert main(["bpx", "Ru-1", "--out", str(tmp_path / "half.json")]) == 2
+    assert "full-cell" in capsys.readouterr().err
+    assert not (tmp_path / "half.json").exists()

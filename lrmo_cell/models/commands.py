@@ -38,6 +38,17 @@ def register(subparsers) -> None:
     validate.add_argument("--out", default="validation_report", help="report folder")
     validate.set_defaults(func=_validate)
 
+    export = subparsers.add_parser(
+        "bpx",
+        help="export a full-cell parameter set to BPX (LRMO extension in 'User-defined')",
+        description="Write the base cell parameters of a full-cell set (e.g. "
+        "LRMO_Sun2025_Ru1_graphite) as a validated BPX JSON file; the LRMO oxygen parameters go "
+        "into BPX's 'User-defined' section.",
+    )
+    export.add_argument("set", help="full-cell parameter set name or .json file")
+    export.add_argument("--out", required=True, help="BPX JSON file to write")
+    export.set_defaults(func=_bpx)
+
 
 def _simulate(args) -> int:
     from lrmo_cell.models.cycling import simulate_cycling
@@ -81,3 +92,10 @@ def _validate(args) -> int:
 
     passed = write_validation_report(args.out)
     return 0 if passed else 1
+
+
+def _bpx(args) -> int:
+    from lrmo_cell.models.bpx import export_bpx
+
+    print(f"wrote {export_bpx(args.set, args.out)}")
+    return 0
