@@ -97,8 +97,6 @@ def _output(path: str, suffix: str):
 
 
 def _gitt(args: argparse.Namespace) -> int:
-    import json
-
     import pybamm
 
     from lrmo_cell.errors import InputError
@@ -146,25 +144,19 @@ def _gitt(args: argparse.Namespace) -> int:
     )
     summary = summarise_fit(table, setup.fit_names)
     is_pybamm_set = args.model in pybamm.parameter_sets and not args.model.startswith("LRMO_")
-    document = {
-        "name": out.stem,
-        "description": f"GITT fit of {args.file} ({len(table)} pulses) on {args.model}; "
-        "geometric mean over pulses, ci95 spans the pulses and their own intervals.",
-        "parameters": {
-            name: {"value": entry["value"], "source": f"fit: {command}", "ci95": entry["ci95"]}
-            for name, entry in summary.items()
-        },
-    }
-    if not is_pybamm_set:
-        from lrmo_cell.parameters import resolve_parameter_file
-
-        document["base"] = resolve_parameter_file(args.model).stem
     pulses_csv = out.with_name(f"{out.stem}_pulses.csv")
     with atomic_path(pulses_csv) as tmp:
         table.to_csv(tmp, index=False)
     plot_gitt_fit(frame, pulses, fits, out.with_name(f"{out.stem}_fit.png"))
-    with atomic_path(out) as tmp:
-        Path(tmp).write_text(json.dumps(document, indent=2) + "\n")
+    _write_patch(
+        out,
+        None if is_pybamm_set else args.model,
+        f"GITT fit of {args.file} ({len(table)} pulses) on {args.model}; geometric mean over "
+        "pulses, ci95 spans the pulses and their own intervals.",
+        {name: entry["value"] for name, entry in summary.items()},
+        {name: entry["ci95"] for name, entry in summary.items()},
+        command,
+    )
     for name, entry in summary.items():
         low, high = entry["ci95"]
         print(f"{name}: {entry['value']:.4g} (95%: {low:.3g} to {high:.3g})")
@@ -187,7 +179,9 @@ def electrode_capacity_Ah(parameter_values) -> float:
     return product * 96485.33212 / 3600.0
 
 
-def _write_patch(out: Path, model: str, description: str, values, ci95, command) -> None:
+def _write_patch(out: Path, base: str | None, description: str, values, ci95, command) -> None:
+    """A parameter-set patch: fitted values with their 95% intervals and the command as source,
+    on top of the LRMO set ``base`` (``None`` for a PyBaMM set, which a patch cannot extend)."""
     import json
 
     from lrmo_cell.parameters import resolve_parameter_file
@@ -196,12 +190,13 @@ def _write_patch(out: Path, model: str, description: str, values, ci95, command)
     document = {
         "name": out.stem,
         "description": description,
-        "base": resolve_parameter_file(model).stem,
         "parameters": {
             name: {"value": value, "source": f"fit: {command}", "ci95": list(ci95[name])}
             for name, value in values.items()
         },
     }
+    if base is not None:
+        document["base"] = resolve_parameter_file(base).stem
     with atomic_path(out) as tmp:
         Path(tmp).write_text(json.dumps(document, indent=2) + "\n")
 
