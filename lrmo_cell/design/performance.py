@@ -9,27 +9,23 @@ so the base's performance does not carry over.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from lrmo_cell.errors import InputError
 
 
-def _find_parameter_set(name_or_path: str, relative_to: Path | None) -> Path:
-    from lrmo_cell.resources import data_dir
+def _read_parameter_set(name_or_path: str, relative_to: Path | None) -> tuple[dict, str]:
+    """The set's JSON document and file name; a relative path counts from the design file."""
+    from lrmo_cell.parameters.io import read_parameter_file, resolve_parameter_file
 
-    candidates = [Path(name_or_path)]
-    if relative_to is not None:
-        candidates.append(relative_to / name_or_path)
-    folder = data_dir("parameter_sets")
-    candidates += [folder / name_or_path, folder / f"{name_or_path}.json"]
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    raise InputError(
-        f"cathode.performance_from: parameter set {name_or_path!r} is neither a file nor in "
-        "parameter_sets/"
+    beside_design = relative_to / name_or_path if relative_to is not None else None
+    target = (
+        beside_design if beside_design is not None and beside_design.is_file() else name_or_path
     )
+    try:
+        return read_parameter_file(target), resolve_parameter_file(target).name
+    except InputError as err:
+        raise InputError(f"cathode.performance_from: {err}") from None
 
 
 def read_performance(name_or_path: str, c_rate: float, relative_to: Path | None = None) -> dict:
@@ -37,15 +33,11 @@ def read_performance(name_or_path: str, c_rate: float, relative_to: Path | None 
 
     Raises :class:`InputError` if the set, its block or the rate is missing.
     """
-    path = _find_parameter_set(name_or_path, relative_to)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise InputError(f"cathode.performance_from: cannot read {path}: {err}") from None
+    data, file_name = _read_parameter_set(name_or_path, relative_to)
     block = data.get("performance")
     if not block or not block.get("rates"):
         raise InputError(
-            f"cathode.performance_from: parameter set {path.name} has no performance block yet; "
+            f"cathode.performance_from: parameter set {file_name} has no performance block yet; "
             "give cathode.specific_capacity_mAh_per_g and cathode.mean_voltage_V instead"
         )
     rates = block["rates"]
@@ -54,7 +46,7 @@ def read_performance(name_or_path: str, c_rate: float, relative_to: Path | None 
             return {
                 "specific_capacity_mAh_per_g": float(row["discharge_capacity_mAh_per_g"]),
                 "mean_voltage_V": float(row["mean_discharge_voltage_V"]),
-                "source": f"parameter set {path.name}, performance at {c_rate:g}C: "
+                "source": f"parameter set {file_name}, performance at {c_rate:g}C: "
                 f"{block.get('source', 'no source given')}",
             }
     available = ", ".join(f"{float(r['c_rate']):g}" for r in rates)
