@@ -81,7 +81,7 @@ def plot_mass_breakdown(report: dict, path: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from lrmo_cell.studies.storage import atomic_path
+    from lrmo_cell.studies.storage import save_png
 
     masses = {k: v for k, v in report["mass_breakdown_g"].items() if v > 0}
     total = report["mass_g"]
@@ -120,6 +120,4 @@ def plot_mass_breakdown(report: dict, path: str) -> None:
     handles, labels = ax.get_legend_handles_labels()
     ax.legend(handles[::-1], labels[::-1], loc="center right", fontsize=8, frameon=False)
     fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=130)
-    plt.close(fig)
+    save_png(fig, path)

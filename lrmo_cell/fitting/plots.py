@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def _save(fig, path) -> None:
-    import matplotlib.pyplot as plt
-
-    from lrmo_cell.studies.storage import atomic_path
-
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=120)
-    plt.close(fig)
+from lrmo_cell.studies.storage import save_png
 
 
 def plot_gitt_fit(frame, pulses, fits, path) -> None:
@@ -35,7 +27,7 @@ def plot_gitt_fit(frame, pulses, fits, path) -> None:
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    _save(fig, path)
+    save_png(fig, path)
 
 
 def plot_drt(drt, peaks, path) -> None:
@@ -63,7 +55,7 @@ def plot_drt(drt, peaks, path) -> None:
     dist.set(xlabel="tau [s]", ylabel="gamma [Ohm]", title=f"DRT (lambda {drt.lambda_value:.2g})")
     dist.grid(alpha=0.3)
     fig.tight_layout()
-    _save(fig, path)
+    save_png(fig, path)
 
 
 def plot_cycling_fit(table, path) -> None:
@@ -89,4 +81,4 @@ def plot_cycling_fit(table, path) -> None:
         ax.legend()
     axes[-1, 0].set_xlabel("cycle")
     fig.tight_layout()
-    _save(fig, path)
+    save_png(fig, path)

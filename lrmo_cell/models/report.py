@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lrmo_cell.studies.storage import atomic_path
+from lrmo_cell.studies.storage import atomic_path, save_png
 
 from .cycling import active_powder_mass_g, run_cycling, simulate_cycling
 from .validation import calibration_table, compare, table_metrics
@@ -22,11 +22,6 @@ SAMPLES = ("pristine", "Ru-1")
 COLOURS = {"pristine": "tab:red", "Ru-1": "tab:blue"}
 RETENTION_CYCLES = 300
 FULL_CELL_CYCLES = 450
-
-
-def _savefig(fig, path: Path) -> None:
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=120, format="png")
 
 
 def _specific(step, mass_g):
@@ -49,12 +44,8 @@ def plot_first_cycle(runs: dict, out: Path) -> list[str]:
             order = np.argsort(v)
             v_grid = np.linspace(v.min() + 0.02, v.max() - 0.02, 200)
             q_of_v = np.interp(v_grid, v[order], q[order])
-            ax_d.plot(
-                v_grid,
-                np.gradient(q_of_v, v_grid) * (1 if k == 0 else -1),
-                color=COLOURS[sample],
-                label=label,
-            )
+            # q is the throughput of the step, so dQ/dV comes out negative on discharge
+            ax_d.plot(v_grid, np.gradient(q_of_v, v_grid), color=COLOURS[sample], label=label)
     ax_v.set(
         xlabel="specific capacity [mAh/g]",
         ylabel="voltage vs Li [V]",
@@ -70,9 +61,8 @@ def plot_first_cycle(runs: dict, out: Path) -> list[str]:
         ax.grid(alpha=0.3)
     for fig in (fig_v, fig_d):
         fig.tight_layout()
-    _savefig(fig_v, out / "first_cycle_voltage.png")
-    _savefig(fig_d, out / "first_cycle_dqdv.png")
-    plt.close("all")
+    save_png(fig_v, out / "first_cycle_voltage.png")
+    save_png(fig_d, out / "first_cycle_dqdv.png")
     return ["first_cycle_voltage.png", "first_cycle_dqdv.png"]
 
 
@@ -95,7 +85,7 @@ def plot_cycling(runs: dict, out: Path) -> list[str]:
     for ax in (ax_q, ax_v):
         ax.grid(alpha=0.3)
     fig.tight_layout()
-    _savefig(fig, out / "capacity_and_voltage_vs_cycle.png")
+    save_png(fig, out / "capacity_and_voltage_vs_cycle.png")
     plt.close(fig)
     return ["capacity_and_voltage_vs_cycle.png"]
 
@@ -125,7 +115,7 @@ def plot_oxygen(runs: dict, out: Path, n_cycles: int = 6) -> list[str]:
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    _savefig(fig, out / "oxygen_vs_time.png")
+    save_png(fig, out / "oxygen_vs_time.png")
     plt.close(fig)
     return ["oxygen_vs_time.png"]
 

@@ -78,7 +78,7 @@ def plot_tornado(rows: list, metric: str, path, title: str = "", top: int = 16) 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from lrmo_cell.studies.storage import atomic_path
+    from lrmo_cell.studies.storage import save_png
 
     shown = rows[:top][::-1]
     base = shown[0]["base_metric"] if shown else 0.0
@@ -114,6 +114,4 @@ def plot_tornado(rows: list, metric: str, path, title: str = "", top: int = 16) 
     ax.legend(fontsize=8, loc="lower right")
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=130)
-    plt.close(fig)
+    save_png(fig, path)

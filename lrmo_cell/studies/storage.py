@@ -38,6 +38,15 @@ def atomic_path(path: str | os.PathLike):
             os.remove(tmp)
 
 
+def save_png(fig, path: str | os.PathLike, dpi: int = 130) -> None:
+    """Write a matplotlib figure as PNG atomically and close it (long runs make many)."""
+    import matplotlib.pyplot as plt
+
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=dpi)
+    plt.close(fig)
+
+
 def check_table_path(path: str | os.PathLike) -> Path:
     """A sweep output must end in .csv or .parquet and go to an existing folder."""
     target = Path(path)

@@ -187,7 +187,7 @@ def plot_sweep(frame, axes: list[Axis], metric: str, path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from lrmo_cell.studies.storage import atomic_path
+    from lrmo_cell.studies.storage import save_png
 
     fig, ax = plt.subplots(figsize=(6.4, 4.8))
     y = frame[metric].to_numpy()
@@ -207,6 +207,4 @@ def plot_sweep(frame, axes: list[Axis], metric: str, path) -> None:
         ax.set_ylabel(a.field)
     ax.set_title(f"{metric} over {len(frame)} designs", fontsize=10)
     fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=130)
-    plt.close(fig)
+    save_png(fig, path)
