@@ -47,7 +47,10 @@ def register(subparsers) -> None:
         "--model) so that the model, cycled like the data (one 0.1C formation cycle, then "
         "--c-rate), reproduces the measured charge and discharge capacity (and mean discharge "
         "voltage if given) of every cycle; writes a parameter-set patch with 95%% intervals, the "
-        "measured-vs-model table (CSV) and figure (PNG).",
+        "measured-vs-model table (CSV) and figure (PNG). By default the fit minimises a quadratic "
+        "response surface of the misfit built from a few full runs and refined with full runs "
+        "until it stops moving (7 runs instead of 16 for one parameter over 12 cycles); "
+        "--no-surrogate runs the full model at every optimiser evaluation.",
     )
     cycling.add_argument(
         "file",
@@ -62,6 +65,12 @@ def register(subparsers) -> None:
         required=True,
         metavar="PARAMETER",
         help='parameter to fit, e.g. "Host volume lost per lost oxygen [m3.mol-1]" (repeatable)',
+    )
+    cycling.add_argument(
+        "--no-surrogate",
+        dest="surrogate",
+        action="store_false",
+        help="run the full model at every optimiser evaluation (about twice the runs)",
     )
     cycling.add_argument("--out", required=True, help="parameter-set patch to write (.json)")
     cycling.set_defaults(func=_cycling)
@@ -226,8 +235,9 @@ def _cycling(args: argparse.Namespace) -> int:
     guess = {name: float(values[name]) for name in args.fit}
     bounds = {name: (v / 100, v * 100) for name, v in guess.items()}
     simulate = lrmo_simulator(args.model, args.c_rate, measured)
-    best, ci95, simulated = fit_cycling(simulate, measured, guess, bounds)
+    best, ci95, simulated = fit_cycling(simulate, measured, guess, bounds, args.surrogate)
     fit_options = [item for name in args.fit for item in ("--fit", name)]
+    fit_options += [] if args.surrogate else ["--no-surrogate"]
     command = "lrmo-cell fit cycling " + shlex.join(
         [
             args.file,

@@ -59,7 +59,8 @@ def plot_drt(drt, peaks, path) -> None:
 
 
 def plot_cycling_fit(table, path) -> None:
-    """Measured and fitted discharge capacity (and mean discharge voltage) per cycle."""
+    """Measured and fitted charge and discharge capacity (and mean discharge voltage) per cycle:
+    every series the fit weighs."""
     import matplotlib.pyplot as plt
 
     has_voltage = "mean_discharge_voltage_V" in table
@@ -70,15 +71,24 @@ def plot_cycling_fit(table, path) -> None:
         sharex=True,
         squeeze=False,
     )
-    series = [("discharge_capacity_mAh_per_g", "discharge capacity [mAh/g]")]
+    series = [
+        (0, "charge_capacity_mAh_per_g", "charge", "tab:blue"),
+        (0, "discharge_capacity_mAh_per_g", "discharge", "tab:red"),
+    ]
     if has_voltage:
-        series.append(("mean_discharge_voltage_V", "mean discharge voltage [V]"))
-    for ax, (column, label) in zip(axes[:, 0], series, strict=True):
-        ax.plot(table["cycle"], table[column], "o", ms=3, color="0.4", label="measured")
-        ax.plot(table["cycle"], table[f"{column}_model"], "-", color="tab:red", label="model fit")
-        ax.set_ylabel(label)
+        series.append((1, "mean_discharge_voltage_V", "mean discharge voltage", "tab:red"))
+    for row, column, label, color in series:
+        ax = axes[row, 0]
+        ax.plot(table["cycle"], table[column], "o", ms=4, color="0.3", mfc="none")
+        ax.plot(table["cycle"], table[f"{column}_model"], "-", color=color, label=f"{label}, model")
+    axes[0, 0].plot([], [], "o", ms=4, color="0.3", mfc="none", label="measured")
+    axes[0, 0].set_ylabel("capacity [mAh/g]")
+    if has_voltage:
+        axes[1, 0].set_ylabel("mean discharge voltage [V]")
+    for ax in axes[:, 0]:
         ax.grid(alpha=0.3)
         ax.legend()
+    axes[0, 0].set_title("Cycling fit: measured (circles) and fitted model (lines)")
     axes[-1, 0].set_xlabel("cycle")
     fig.tight_layout()
     save_png(fig, path)
