@@ -171,6 +171,28 @@ def test_drt_of_two_rc_elements_finds_their_time_constants_and_resistances():
     assert list(peaks["process"]) == ["charge_transfer", "diffusion"]
 
 
+def test_lambda_and_peaks_do_not_depend_on_the_impedance_unit():
+    """Scaling Z by s scales the Tikhonov solution by s and the cross-validation score by s^2,
+    so the chosen lambda is the same for a milliohm and an ohm spectrum and the peak resistances
+    scale with s. The noise makes the score's minimum interior (noise-free data would want the
+    smallest lambda)."""
+    rng = np.random.default_rng(0)
+    frequencies = np.logspace(-2.5, 3.5, 60)
+    ohm = _two_arc_spectrum(0.5, [(2.0, 0.1), (5.0, 30.0)], frequencies)
+    noise = 1 + 0.005 * rng.standard_normal((2, len(frequencies)))
+    ohm["z_real_ohm"] *= noise[0]
+    ohm["z_imag_ohm"] *= noise[1]
+    milliohm = ohm.assign(z_real_ohm=ohm.z_real_ohm * 1e-3, z_imag_ohm=ohm.z_imag_ohm * 1e-3)
+    drt_ohm, drt_milliohm = compute_drt(ohm), compute_drt(milliohm)
+    assert drt_milliohm.lambda_value == pytest.approx(drt_ohm.lambda_value, rel=0.01)
+    assert 1e-7 < drt_ohm.lambda_value < 1e-3  # interior: neither bound nor the start value
+    np.testing.assert_allclose(
+        find_peaks(drt_milliohm)["resistance_ohm"] * 1e3,
+        find_peaks(drt_ohm)["resistance_ohm"],
+        rtol=0.01,
+    )
+
+
 def test_spectrum_with_an_inductive_low_frequency_tail_is_refused():
     frame = _two_arc_spectrum(0.5, [(2.0, 0.1)], np.logspace(-2, 4, 40))
     frame.loc[frame["frequency_Hz"] < 0.05, "z_imag_ohm"] = 0.1

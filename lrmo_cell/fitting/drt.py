@@ -6,8 +6,9 @@ pyimpspec's TR-RBF method (Tikhonov regularisation on Gaussian radial basis func
 Electrochim. Acta 184 (2015) 483, doi:10.1016/j.electacta.2015.09.097). The regularisation
 parameter lambda is chosen automatically by modified generalised cross-validation ("mgcv",
 Maradesa et al., J. Electrochem. Soc. 170 (2023) 030502, doi:10.1149/1945-7111/acbca4): the
-lambda that minimises the (modified) GCV score, i.e. the best leave-one-out prediction of the
-spectrum, with no user tuning.
+lambda in 1e-7..1 that minimises pyimpspec's (modified) GCV score, i.e. the best leave-one-out
+prediction of the spectrum, with no user tuning (found by a global search, see
+``_pick_lambda_globally``).
 
 Peak assignment follows Sun et al. (EES 2025, doi:10.1039/d5ee00430f): time constants 1e-2 to 10 s
 are charge transfer, 10 to 1e2 s solid-state diffusion (configurable via ``windows``).
@@ -29,6 +30,30 @@ FARADAY_C_PER_MOL = 96485.33212
 SPHERE_DIFFUSION_ROOT_SQUARED = 4.493409457909064**2
 
 DEFAULT_WINDOWS_S = {"charge_transfer": (1e-2, 10.0), "diffusion": (10.0, 1e2)}
+LAMBDA_BOUNDS = (1e-7, 1.0)  # pyimpspec's own search interval for lambda
+
+
+def _pick_lambda_globally(a_re, a_im, z_re, z_im, m, lambda_0, method) -> float:
+    """Drop-in for pyimpspec's ``_pick_lambda``: the same cross-validation score, minimised
+    globally. pyimpspec runs SLSQP from lambda_0 with an absolute stopping tolerance, which never
+    leaves lambda_0 on milliohm spectra (scores ~1e-7) and can overshoot to a bound on larger
+    ones; the score is smooth and one-dimensional, so a log grid (8 points per decade) and a
+    bounded refinement between the best point's neighbours find its minimum."""
+    from pyimpspec.analysis.drt import tr_rbf
+    from scipy.optimize import minimize_scalar
+
+    score = tr_rbf._CROSS_VALIDATION_METHODS[method]
+    args = (a_re, a_im, z_re, z_im, m)
+    grid = np.linspace(*np.log(LAMBDA_BOUNDS), 57)
+    best = int(np.argmin([score(x, *args) for x in grid]))
+    refined = minimize_scalar(
+        score,
+        bounds=(grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]),
+        args=args,
+        method="bounded",
+        options={"xatol": 1e-3},
+    )
+    return float(np.exp(refined.x))
 
 
 def check_spectrum(frame: pd.DataFrame, drop_inductive_tail: bool = False, source="spectrum"):
@@ -69,30 +94,35 @@ class DRT:
     z_fitted: np.ndarray
     r_inf_ohm: float
     lambda_value: float
-    pyimpspec_result: object
 
 
 def compute_drt(frame: pd.DataFrame, drop_inductive_tail: bool = False, source="spectrum") -> DRT:
     """DRT of an impedance frame (frequency_Hz, z_real_ohm, z_imag_ohm) by TR-RBF with lambda
     chosen by modified GCV (see module docstring)."""
+    from unittest import mock
+
     from pyimpspec import DataSet
-    from pyimpspec.analysis.drt import calculate_drt
+    from pyimpspec.analysis.drt import calculate_drt, tr_rbf
 
     frame, _ = check_spectrum(frame, drop_inductive_tail, source)
     f = frame["frequency_Hz"].to_numpy()
     z = frame["z_real_ohm"].to_numpy() + 1j * frame["z_imag_ohm"].to_numpy()
-    result = calculate_drt(
-        DataSet(frequencies=f, impedances=z),
-        method="tr-rbf",
-        lambda_value=-1.0,
-        cross_validation="mgcv",
-        num_procs=1,
-    )
+    # the QP solver's tolerances are absolute: solve at |Z|max = 1 and scale back (the problem
+    # is linear in Z, and the chosen lambda does not depend on the scale)
+    scale = np.abs(z).max()
+    with mock.patch.object(tr_rbf, "_pick_lambda", _pick_lambda_globally):
+        result = calculate_drt(
+            DataSet(frequencies=f, impedances=z / scale),
+            method="tr-rbf",
+            lambda_value=-1.0,
+            cross_validation="mgcv",
+            num_procs=1,
+        )
     tau, gamma = result.get_drt_data()
-    z_fit = result.get_impedances()
+    z_fit = result.get_impedances() * scale
     # R_inf: the high-frequency limit of the fitted spectrum minus what the DRT still contributes
     r_inf = float(np.real(z_fit[np.argmax(result.get_frequencies())]))
-    return DRT(tau, gamma, result.get_frequencies(), z, z_fit, r_inf, result.lambda_value, result)
+    return DRT(tau, gamma * scale, result.get_frequencies(), z, z_fit, r_inf, result.lambda_value)
 
 
 def find_peaks(
