@@ -193,6 +193,20 @@ def test_lambda_and_peaks_do_not_depend_on_the_impedance_unit():
     )
 
 
+def test_inductive_high_frequency_points_are_left_out_and_counted():
+    """A series inductance L adds j omega L: above f = 1/(2 pi sqrt(L C))-ish the spectrum
+    crosses into Z'' > 0. Those points are dropped and counted, and R_inf comes out as R0 (the
+    arc still adds R/(1 + (omega tau)^2) < 1% at the highest kept frequency)."""
+    frequencies = np.logspace(-2, 5, 71)
+    frame = _two_arc_spectrum(0.5, [(2.0, 0.1)], frequencies)
+    frame["z_imag_ohm"] += 2 * np.pi * frequencies * 2e-5  # 20 uH
+    n_inductive = int((frame["z_imag_ohm"] > 0).sum())
+    assert n_inductive > 5  # the spectrum really has an inductive end
+    drt = compute_drt(frame)
+    assert drt.inductive_points_dropped == n_inductive
+    assert drt.r_inf_ohm == pytest.approx(0.5, rel=0.01)
+
+
 def test_spectrum_with_an_inductive_low_frequency_tail_is_refused():
     frame = _two_arc_spectrum(0.5, [(2.0, 0.1)], np.logspace(-2, 4, 40))
     frame.loc[frame["frequency_Hz"] < 0.05, "z_imag_ohm"] = 0.1

@@ -115,3 +115,11 @@ def test_our_drt_recovers_the_published_circuit_from_its_own_spectrum(first_quad
     fast_peak = peaks.iloc[(np.log(peaks["tau_s"] / fast)).abs().argmin()]
     assert fast_peak["resistance_ohm"] == pytest.approx(LOCAL["R2"], rel=0.05)
     assert drt.r_inf_ohm == pytest.approx(LOCAL["R0"], rel=0.01)
+
+
+def test_the_cli_path_leaves_out_the_same_inductive_points_as_the_published_fit(measured_drt):
+    """Given all 66 points, compute_drt drops the nine inductive ones itself (Z'' > 0 from
+    1.58 kHz up) and gives the same DRT as the 57-point first quadrant."""
+    drt = compute_drt(read_file(data_path("validation", SPECTRUM)), source=SPECTRUM)
+    assert drt.inductive_points_dropped == 9
+    assert drt.r_inf_ohm == pytest.approx(measured_drt[0].r_inf_ohm, rel=1e-9)

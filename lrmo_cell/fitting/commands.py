@@ -291,6 +291,11 @@ def _drt(args: argparse.Namespace) -> int:
         peaks.to_csv(tmp, index=False)
     png = out.with_suffix(".png")
     plot_drt(drt, peaks, png)
+    if drt.inductive_points_dropped:
+        print(
+            f"left out the {drt.inductive_points_dropped} highest frequencies (Z'' > 0: cell and "
+            "lead inductance, which a DRT cannot represent)"
+        )
     print(f"R_inf = {drt.r_inf_ohm:.4g} Ohm, lambda = {drt.lambda_value:.3g} (modified GCV)")
     print(peaks.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
     print(f"wrote {out} and {png}")

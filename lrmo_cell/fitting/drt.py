@@ -57,30 +57,37 @@ def _pick_lambda_globally(a_re, a_im, z_re, z_im, m, lambda_0, method) -> float:
 
 
 def check_spectrum(frame: pd.DataFrame, drop_inductive_tail: bool = False, source="spectrum"):
-    """Check the low-frequency end of a spectrum before a DRT.
+    """Check both ends of a spectrum before a DRT, which represents only capacitive (RC)
+    relaxations and so cannot reproduce a positive imaginary part.
 
-    A DRT of capacitive processes cannot reproduce a positive imaginary part at low frequency
-    (drift, a non-stationary cell or an inductive loop); fitting it silently would give wrong
-    peaks. By default that is an error; with ``drop_inductive_tail=True`` the contiguous run of
-    lowest-frequency points with ``z_imag_ohm > 0`` is removed (and the count returned).
-    Returns ``(frame, n_dropped)``; the frame is sorted from high to low frequency.
+    - High-frequency end: a run of points with ``z_imag_ohm > 0`` is the cell's and the leads'
+      inductance, present in most measured spectra; it is removed (and counted), as equivalent-
+      circuit fits usually do, because fitting it would pull R_inf low.
+    - Low-frequency end: a positive imaginary part there means drift, a non-stationary cell or an
+      inductive loop; fitting it silently would give wrong peaks. By default that is an error;
+      with ``drop_inductive_tail=True`` the run is removed (and counted).
+
+    Returns ``(frame, n_high, n_low)``: the kept points sorted from high to low frequency and
+    the numbers removed at each end.
     """
     frame = frame.sort_values("frequency_Hz", ascending=False).reset_index(drop=True)
     positive = frame["z_imag_ohm"].to_numpy() > 0
-    # length of the run of positive values at the low-frequency end
-    n_tail = len(positive) if positive.all() else int(np.argmin(positive[::-1]))
-    if n_tail == 0:
-        return frame, 0
-    if not drop_inductive_tail:
-        f_hi = frame["frequency_Hz"].iloc[-n_tail]
+    # lengths of the runs of positive values at the low- and high-frequency ends
+    n_low = len(positive) if positive.all() else int(np.argmin(positive[::-1]))
+    n_high = 0 if positive.all() else int(np.argmin(positive))
+    if n_low and not drop_inductive_tail:
+        f_hi = frame["frequency_Hz"].iloc[-n_low]
         raise InputError(
-            f"{source}: z_imag_ohm is positive at the {n_tail} lowest frequencies (<= {f_hi:.3g} "
+            f"{source}: z_imag_ohm is positive at the {n_low} lowest frequencies (<= {f_hi:.3g} "
             "Hz), which a DRT cannot represent; use --drop-inductive-tail to remove them."
         )
-    kept = frame.iloc[: len(frame) - n_tail]
+    kept = frame.iloc[n_high : len(frame) - n_low]
     if len(kept) < 5:
-        raise InputError(f"{source}: fewer than 5 frequencies remain after removing the tail.")
-    return kept.reset_index(drop=True), n_tail
+        raise InputError(
+            f"{source}: fewer than 5 frequencies remain after removing the points with a "
+            "positive imaginary part."
+        )
+    return kept.reset_index(drop=True), n_high, n_low
 
 
 @dataclass
@@ -94,6 +101,7 @@ class DRT:
     z_fitted: np.ndarray
     r_inf_ohm: float
     lambda_value: float
+    inductive_points_dropped: int  # high-frequency points with Z'' > 0 left out
 
 
 def compute_drt(frame: pd.DataFrame, drop_inductive_tail: bool = False, source="spectrum") -> DRT:
@@ -104,7 +112,7 @@ def compute_drt(frame: pd.DataFrame, drop_inductive_tail: bool = False, source="
     from pyimpspec import DataSet
     from pyimpspec.analysis.drt import calculate_drt, tr_rbf
 
-    frame, _ = check_spectrum(frame, drop_inductive_tail, source)
+    frame, n_inductive, _ = check_spectrum(frame, drop_inductive_tail, source)
     f = frame["frequency_Hz"].to_numpy()
     z = frame["z_real_ohm"].to_numpy() + 1j * frame["z_imag_ohm"].to_numpy()
     # the QP solver's tolerances are absolute: solve at |Z|max = 1 and scale back (the problem
@@ -122,7 +130,16 @@ def compute_drt(frame: pd.DataFrame, drop_inductive_tail: bool = False, source="
     z_fit = result.get_impedances() * scale
     # R_inf: the high-frequency limit of the fitted spectrum minus what the DRT still contributes
     r_inf = float(np.real(z_fit[np.argmax(result.get_frequencies())]))
-    return DRT(tau, gamma * scale, result.get_frequencies(), z, z_fit, r_inf, result.lambda_value)
+    return DRT(
+        tau,
+        gamma * scale,
+        result.get_frequencies(),
+        z,
+        z_fit,
+        r_inf,
+        result.lambda_value,
+        n_inductive,
+    )
 
 
 def find_peaks(
