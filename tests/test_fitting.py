@@ -227,3 +227,80 @@ def test_the_lrmo_half_cell_plugs_into_the_gitt_fit():
     u = setup.ocp(sto)
     assert np.all(np.diff(u) < 0)  # a cathode's OCP falls as it is lithiated
     assert setup.stoichiometry_at(float(u[1])) == pytest.approx(0.6, abs=1e-3)
+
+
+def test_the_lrmo_models_own_impedance_through_the_drt_shows_its_own_processes():
+    """Reverse check of the DRT route on a known cell: the Ru-1 half cell at rest half way
+    through its TM redox (oxygen redox switched off so that one reaction sets R_ct), its
+    impedance from pybamm.EISSimulation (1 mHz-10 kHz), then compute_drt and find_peaks.
+
+    - Charge transfer: the largest peak of the 1e-2-10 s window sits at R_ct C_dl (within one
+      grid step, 10**0.1) with area R_ct = R T / (F j0 A) within 3%, so
+      exchange_current_density gives back the model's j0. (A smaller ~1 s peak in the same window
+      is electrolyte diffusion, L^2 / D_e ~ 7 s, not charge transfer: the study's windows are a
+      convention, not an identification.)
+    - Solid diffusion: one peak in the 10-100 s window, between the third and the first
+      relaxation modes of a sphere, tau_k = R^2 / (y_k^2 D) with y_1 = 4.493 and y_3 = 10.904:
+      the regularised DRT merges the modes into one peak shorter than tau_1, so D / R^2 from
+      ``diffusion_rate`` (which assumes tau_1) is an upper estimate, by up to (y_3 / y_1)^2.
+    """
+    import pybamm
+
+    from lrmo_cell.fitting.drt import model_impedance
+    from lrmo_cell.models import LRMO
+    from lrmo_cell.parameters import load_parameter_set
+
+    values = pybamm.ParameterValues(load_parameter_set("Ru-1"))
+    c_max = values["Maximum concentration in positive electrode [mol.m-3]"]
+    values.update(
+        {
+            "Oxygen redox exchange-current density [A.m-2]": 0.0,
+            "Initial concentration in positive electrode [mol.m-3]": 0.5 * c_max,
+        }
+    )
+    radius = values["Positive particle radius [m]"]
+    surface_m2 = (
+        3
+        * values["Positive electrode active material volume fraction"]
+        / radius
+        * values["Positive electrode thickness [m]"]
+        * values["Electrode height [m]"]
+        * values["Electrode width [m]"]
+    )
+    j0 = values["Positive electrode reference exchange-current density [A.m-2]"]
+    r_ct = 8.314462618 * 298.15 / (96485.33212 * j0 * surface_m2)
+    c_dl = values["Positive electrode double-layer capacity [F.m-2]"] * surface_m2
+    d_eff = values.evaluate(
+        values["Positive particle diffusivity [m2.s-1]"](pybamm.Scalar(0.5), pybamm.Scalar(298.15))
+    )
+    frame = model_impedance(LRMO({"working electrode": "positive"}), values, np.logspace(-3, 4, 71))
+    peaks = find_peaks(compute_drt(frame))
+
+    ct = peaks[peaks["process"] == "charge_transfer"]
+    main = ct.loc[ct["resistance_ohm"].idxmax()]
+    assert abs(np.log10(main["tau_s"] / (r_ct * c_dl))) <= 0.1
+    assert main["resistance_ohm"] == pytest.approx(r_ct, rel=0.03)
+    assert exchange_current_density(main["resistance_ohm"], surface_m2) == pytest.approx(
+        j0, rel=0.03
+    )
+    diffusion = peaks[peaks["process"] == "diffusion"]
+    assert len(diffusion) == 1
+    tau = diffusion["tau_s"].iloc[0]
+    assert radius**2 / (10.904**2 * d_eff) <= tau <= radius**2 / (4.4934**2 * d_eff)
+
+
+def test_spectra_per_state_and_direction_stay_separate_rows():
+    """analyse_spectra keeps charge and discharge apart (the study finds opposite Rct orderings):
+    two one-arc spectra with R_ct 2 and 4 Ohm on 1 m2 give i0 = R T / (F R_ct) each."""
+    from lrmo_cell.fitting.drt import analyse_spectra
+
+    frequencies = np.logspace(-2, 4, 61)
+    spectra = {
+        (0.5, "charge"): _two_arc_spectrum(0.5, [(2.0, 0.1)], frequencies),
+        (0.5, "discharge"): _two_arc_spectrum(0.5, [(4.0, 0.1)], frequencies),
+    }
+    table, drts = analyse_spectra(spectra, area_m2=1.0)
+    assert list(zip(table["state"], table["direction"], strict=True)) == list(spectra)
+    np.testing.assert_allclose(table["r_ct_ohm"], [2.0, 4.0], rtol=0.05)
+    np.testing.assert_allclose(table["i0_A_per_m2"], 0.025693 / np.array([2.0, 4.0]), rtol=0.05)
+    assert set(drts) == set(spectra)

@@ -147,16 +147,21 @@ def find_peaks(
 ) -> pd.DataFrame:
     """Peaks of gamma(ln tau), their resistance and their assignment by time constant.
 
-    A peak is a local maximum above ``min_fraction`` of the largest gamma (scipy.signal); its
-    resistance [Ohm] is the integral of gamma over ln(tau) between the minima on either side.
-    ``windows`` maps a process name to its (tau_min, tau_max) [s]; a peak outside every window is
-    "unassigned".
+    A peak is a local maximum above ``min_fraction`` of the largest gamma within the measured
+    time constants, 1/(2 pi f_max)..1/(2 pi f_min) (scipy.signal): beyond them gamma stands in
+    for behaviour the data do not resolve, such as the blocking capacitance of a finite particle
+    at rest, which would otherwise dwarf every relaxation. Its resistance [Ohm] is the integral
+    of gamma over ln(tau) between the minima on either side. ``windows`` maps a process name to
+    its (tau_min, tau_max) [s]; a peak outside every window is "unassigned".
     """
     from scipy import integrate, signal
 
     windows = windows or DEFAULT_WINDOWS_S
     ln_tau, gamma = np.log(drt.tau_s), np.asarray(drt.gamma_ohm, float)
-    idx, _ = signal.find_peaks(gamma, height=min_fraction * gamma.max())
+    f = np.asarray(drt.frequency_Hz, float)
+    measured = (drt.tau_s >= 1 / (2 * np.pi * f.max())) & (drt.tau_s <= 1 / (2 * np.pi * f.min()))
+    reference = gamma[measured].max() if measured.any() else gamma.max()
+    idx, _ = signal.find_peaks(gamma, height=min_fraction * reference)
     minima = signal.find_peaks(-gamma)[0]
     rows = []
     for i in idx:
@@ -191,7 +196,10 @@ def exchange_current_density(r_ct_ohm, area_m2, temperature_K: float = 298.15):
 def diffusion_rate(tau_s):
     """``D / R**2`` [s-1] from the time constant of a spherical-diffusion DRT peak: the slowest
     mode of diffusion in a sphere relaxes with ``tau = R**2 / (y1**2 D)``, y1 = 4.4934 the first
-    root of tan(y) = y (Jacobsen & West 1995). Multiply by R**2 for D."""
+    root of tan(y) = y (Jacobsen & West 1995). Multiply by R**2 for D. A regularised DRT merges
+    that mode with the faster ones (y = 7.725, 10.904, ...) into one peak at a shorter tau, so
+    this is an upper estimate, by up to (10.904 / 4.4934)**2 ~ 6 (tests/test_fitting.py: a
+    factor 2.4 on the LRMO model's own impedance)."""
     return 1.0 / (SPHERE_DIFFUSION_ROOT_SQUARED * np.asarray(tau_s, float))
 
 
@@ -237,15 +245,16 @@ def analyse_spectra(
     return pd.DataFrame(rows), drts
 
 
-def model_impedance(setup_model, parameter_values, frequencies_Hz, initial_soc: float = 0.5):
-    """Impedance of a PyBaMM model via ``pybamm.EISSimulation`` as a standard impedance frame.
+def model_impedance(model, parameter_values, frequencies_Hz, initial_soc: float | None = None):
+    """Impedance of a PyBaMM model via ``pybamm.EISSimulation`` as a standard impedance frame,
+    about the state the parameter values start from (or ``initial_soc``).
 
-    The model needs the surface-form option ("differential") that EIS requires; pass e.g.
-    ``pybamm.lithium_ion.SPM({"working electrode": "positive", "surface form": "differential"})``.
+    The model needs a surface form ("differential") for EIS: the LRMO models have it; for
+    PyBaMM's own pass e.g. ``{"working electrode": "positive", "surface form": "differential"}``.
     """
     import pybamm
 
-    sim = pybamm.EISSimulation(setup_model, parameter_values=parameter_values)
+    sim = pybamm.EISSimulation(model, parameter_values=parameter_values)
     z = np.asarray(sim.solve(frequencies_Hz, initial_soc=initial_soc).impedance)
     return pd.DataFrame(
         {"frequency_Hz": frequencies_Hz, "z_real_ohm": z.real, "z_imag_ohm": z.imag}
