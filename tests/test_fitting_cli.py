@@ -38,6 +38,26 @@ def test_fit_gitt_writes_a_patch_with_the_true_diffusivity_inside_its_interval(t
     assert (tmp_path / "fitted_fit.png").read_bytes()[:4] == PNG
 
 
+def test_a_cell_larger_than_the_models_electrode_is_fitted_at_its_own_c_rate(tmp_path):
+    """The same GITT on an electrode of twice the capacity carries twice the current. Given that
+    capacity, the model's electrode is driven at the measured C-rate and the diffusivity comes
+    back as from the model-sized cell; the per-pulse stoichiometry steps are the same too."""
+    from lrmo_cell.fitting.commands import electrode_capacity_Ah
+
+    setup = half_cell_setup("Xu2019")
+    frame = synthetic_gitt(setup, n_pulses=2, noise_V=1e-3, seed=1)
+    data = tmp_path / "big.csv"
+    frame.assign(current_A=2 * frame["current_A"]).to_csv(data, index=False)
+    capacity = 2 * electrode_capacity_Ah(setup.parameter_values)
+    out = tmp_path / "big.json"
+    args = ["fit", "gitt", str(data), "--model", "Xu2019", "--pulses", "1"]
+    assert main([*args, "--capacity-ah", str(capacity), "--out", str(out)]) == 0
+    entry = json.loads(out.read_text())["parameters"]["Positive particle diffusivity [m2.s-1]"]
+    truth = setup.parameter_values["Positive particle diffusivity [m2.s-1]"]
+    assert entry["value"] == pytest.approx(truth, rel=0.10)
+    assert entry["ci95"][0] <= truth <= entry["ci95"][1]
+
+
 def test_fit_drt_writes_the_peaks_and_the_exchange_current_density(tmp_path):
     f = np.logspace(-3.5, 4, 70)
     z = 0.5 + 2.0 / (1 + 2j * np.pi * f * 0.1) + 5.0 / (1 + 2j * np.pi * f * 30.0)
@@ -90,3 +110,24 @@ def test_a_gitt_patch_on_the_lrmo_set_runs_in_lrmo_cell_simulate(tmp_path, capsy
     capsys.readouterr()
     assert main(["simulate", str(out), "--cycles", "0"]) == 0
     assert "discharge_capacity_mAh_per_g" in capsys.readouterr().out
+
+
+def test_mass_needs_a_set_with_the_active_material_density(tmp_path, capsys):
+    setup = half_cell_setup("Xu2019")
+    data = tmp_path / "gitt.csv"
+    synthetic_gitt(setup, n_pulses=1, noise_V=0.0, seed=0).to_csv(data, index=False)
+    args = ["fit", "gitt", str(data), "--model", "Xu2019", "--mass-g", "0.01"]
+    assert main([*args, "--out", str(tmp_path / "p.json")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--mass-g" in err and "--capacity-ah" in err
+    assert not (tmp_path / "p.json").exists()
+
+
+def test_mass_gives_the_theoretical_capacity_of_the_lrmo_tm_sites():
+    """1 g of LRMO at 4250 kg/m3 with 19844 mol/m3 of TM-redox sites holds
+    19844 / 4250 mol/kg x 1e-3 kg x 96485 C/mol = 450.5 C = 0.1251 A.h (the 0.396 Li per
+    formula unit of Ni2+/4+ and Co3+/4+ redox at 84.8 g/mol: 125 mAh/g)."""
+    from lrmo_cell.fitting.commands import capacity_of_mass_Ah
+
+    values = half_cell_setup("LRMO_Sun2025_Ru1").parameter_values
+    assert capacity_of_mass_Ah(values, 1.0, "Ru-1") == pytest.approx(0.1251, rel=1e-3)

@@ -21,7 +21,7 @@ def register(subparsers) -> None:
         help="fit solid diffusivity and exchange-current density to GITT pulses",
         description="Detect the pulses of a GITT file, fit the diffusivity and exchange-current "
         "density of each pulse with a PyBaMM half-cell model, and write a parameter-set patch "
-        "(value and 95%% interval per parameter), the per-pulse table (CSV, with the "
+        "(value and 95% interval per parameter), the per-pulse table (CSV, with the "
         "Weppner-Huggins diffusivity) and the fit over the data (PNG).",
     )
     gitt.add_argument("file", help="CSV (standard columns) or BioLogic .mpr/.mpt")
@@ -31,7 +31,14 @@ def register(subparsers) -> None:
         help="LRMO sample/set/file the patch is based on, or a PyBaMM half-cell set (Xu2019)",
     )
     gitt.add_argument("--pulses", type=int, help="fit only the first N pulses")
-    gitt.add_argument(
+    size = gitt.add_mutually_exclusive_group()
+    size.add_argument(
+        "--mass-g",
+        type=float,
+        help="active mass of the measured electrode [g]; its theoretical capacity follows from "
+        "the model's active-material density and TM-redox site concentration (LRMO sets)",
+    )
+    size.add_argument(
         "--capacity-ah",
         type=float,
         help="charge [A.h] that moves the working-electrode stoichiometry by one (theoretical "
@@ -46,7 +53,7 @@ def register(subparsers) -> None:
         description="Fit named LRMO parameters (each between 1/100 and 100 times its value in "
         "--model) so that the model, cycled like the data (one 0.1C formation cycle, then "
         "--c-rate), reproduces the measured charge and discharge capacity (and mean discharge "
-        "voltage if given) of every cycle; writes a parameter-set patch with 95%% intervals, the "
+        "voltage if given) of every cycle; writes a parameter-set patch with 95% intervals, the "
         "measured-vs-model table (CSV) and figure (PNG). By default the fit minimises a quadratic "
         "response surface of the misfit built from a few full runs and refined with full runs "
         "until it stops moving (7 runs instead of 16 for one parameter over 12 cycles); "
@@ -132,7 +139,15 @@ def _gitt(args: argparse.Namespace) -> int:
     setup = half_cell_setup(args.model)
     if args.capacity_ah is not None and not args.capacity_ah > 0:
         raise InputError(f"--capacity-ah must be > 0 A.h, got {args.capacity_ah:g}")
-    capacity_Ah = args.capacity_ah or electrode_capacity_Ah(setup.parameter_values)
+    model_capacity_Ah = electrode_capacity_Ah(setup.parameter_values)
+    if args.mass_g is not None:
+        capacity_Ah = capacity_of_mass_Ah(setup.parameter_values, args.mass_g, args.model)
+    else:
+        capacity_Ah = args.capacity_ah or model_capacity_Ah
+    # the model's electrode is driven at the measured C-rate, so that each pulse moves its
+    # stoichiometry as far as the measured one moved the cell's
+    model_frame = frame.assign(current_A=frame["current_A"] * model_capacity_Ah / capacity_Ah)
+    model_pulses = pulses.assign(current_A=pulses["current_A"] * model_capacity_Ah / capacity_Ah)
     first_ocv = relaxed_voltage(
         frame["time_s"].to_numpy(), frame["voltage_V"].to_numpy(), int(pulses["i_start"].iloc[0])
     )
@@ -143,11 +158,13 @@ def _gitt(args: argparse.Namespace) -> int:
         setup.stoichiometry_at(first_ocv),
         setup.parameter_values["Positive particle radius [m]"],
     )
-    fit_table, fits = fit_gitt(setup, frame, pulses)
+    fit_table, fits = fit_gitt(setup, model_frame, model_pulses)
     table = wh_table.merge(fit_table, on="pulse")
     pulses_option = [] if args.pulses is None else ["--pulses", str(args.pulses)]
     if args.capacity_ah is not None:
         pulses_option += ["--capacity-ah", str(args.capacity_ah)]
+    if args.mass_g is not None:
+        pulses_option += ["--mass-g", str(args.mass_g)]
     command = "lrmo-cell fit gitt " + shlex.join(
         [args.file, "--model", args.model, *pulses_option, "--out", args.out]
     )
@@ -186,6 +203,23 @@ def electrode_capacity_Ah(parameter_values) -> float:
     for name in names:
         product *= float(parameter_values[name])
     return product * 96485.33212 / 3600.0
+
+
+def capacity_of_mass_Ah(parameter_values, mass_g: float, model: str) -> float:
+    """Theoretical capacity [A.h] of ``mass_g`` of the model's active material:
+    m c_max F / (3600 rho), rho the "LRMO density [kg.m-3]" of the LRMO sets."""
+    from lrmo_cell.errors import InputError
+
+    if not mass_g > 0:
+        raise InputError(f"--mass-g must be > 0 g, got {mass_g:g}")
+    if "LRMO density [kg.m-3]" not in parameter_values:
+        raise InputError(
+            f"--mass-g needs the active-material density, which {model} does not give; "
+            "use --capacity-ah instead"
+        )
+    c_max = float(parameter_values["Maximum concentration in positive electrode [mol.m-3]"])
+    density = float(parameter_values["LRMO density [kg.m-3]"])
+    return mass_g / 1000 * c_max / density * 96485.33212 / 3600.0
 
 
 def _write_patch(out: Path, base: str | None, description: str, values, ci95, command) -> None:
