@@ -122,8 +122,8 @@ def test_every_pulse_of_a_20_pulse_gitt_covers_the_truth():
     noise, seed 0). With the initial stoichiometry pinned to the OCP inversion of the noisy
     relaxed voltage, the last pulses came out 30-45% low with intervals excluding D. Fitted as a
     nuisance parameter, at least 19 of the 20 95% intervals must contain D (20 intervals at 95%
-    miss about one by chance; seeded, so the count is exact), and the pulse average, whose scatter is the
-    per-pulse one (about 10%) over sqrt(20), must be within 5% of D."""
+    miss about one by chance; seeded, so the count is exact), and the pulse average, whose
+    scatter is the per-pulse one (about 10%) over sqrt(20), must be within 5% of D."""
     setup = half_cell_setup("Xu2019")
     frame = synthetic_gitt(setup, n_pulses=20, noise_V=1e-3, seed=0)
     truth = setup.parameter_values["Positive particle diffusivity [m2.s-1]"]

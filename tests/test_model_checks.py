@@ -17,8 +17,8 @@ def test_formation_cycle_converges_with_the_mesh():
     """PyBaMM-style refinement: the default coarse mesh (``VAR_PTS``), twice and four times as
     many points. The first-cycle capacity, ICE and released oxygen must change less from the
     2x to the 4x mesh than from 1x to 4x (unless both are at the floor set by the solver's
-    relative tolerance, 1e-6: we allow ten times that), and the default mesh must be within 1% of
-    the finest (the calibration table's tolerances are three times coarser)."""
+    relative tolerance: we allow ten times that), and the default mesh must be within 1% of the
+    finest (the calibration table's tolerances are three times coarser)."""
     values = _values("pristine")
     rows = {}
     for factor in (1, 2, 4):
@@ -33,7 +33,7 @@ def test_formation_cycle_converges_with_the_mesh():
         fine = rows[4][column]
         error_1 = abs(rows[1][column] - fine)
         error_2 = abs(rows[2][column] - fine)
-        solver_floor = 1e-5 * abs(fine)
+        solver_floor = 10 * pybamm.IDAKLUSolver().rtol * abs(fine)
         assert error_2 <= max(error_1, solver_floor), column
         assert error_1 <= 0.01 * abs(fine), column
 
@@ -75,6 +75,41 @@ def test_impedance_is_passive_and_grows_with_the_densified_film():
     assert np.all(added[low] > 0)
     assert np.all(added <= 0.01 * series_ohm_per_ohm_m2 * (1 + 1e-6))
     np.testing.assert_allclose(z[0.02].real - z[0.0].real, 2 * added, rtol=1e-3, atol=1e-9)
+
+
+def test_charge_transfer_arc_is_rt_over_f_i0_a():
+    """The charge-transfer arc of a half cell at rest half way through the TM redox (oxygen
+    redox switched off, no film, no oxygen reactions below onset) is a parallel R_ct C_dl with
+    R_ct = R T / (F j0 a L A) (linearised symmetric Butler-Volmer, n = 1) and C_dl = c_dl a L A:
+    the top of the arc has -Im Z = R_ct / 2 at f = 1 / (2 pi R_ct C_dl). The Li-metal arc (kHz)
+    and the diffusion tail (mHz) lie two decades or more away, so each adds at most a few percent
+    at the top; 3% on the height and the grid spacing (10 points per decade) on the frequency."""
+    values = _values("Ru-1")
+    c_max = values["Maximum concentration in positive electrode [mol.m-3]"]
+    values.update(
+        {
+            "Oxygen redox exchange-current density [A.m-2]": 0.0,
+            "Initial concentration in positive electrode [mol.m-3]": 0.5 * c_max,
+        }
+    )
+    a = (
+        3
+        * values["Positive electrode active material volume fraction"]
+        / values["Positive particle radius [m]"]
+    )
+    area = values["Electrode height [m]"] * values["Electrode width [m]"]
+    interface_m2 = a * values["Positive electrode thickness [m]"] * area
+    j0 = values["Positive electrode reference exchange-current density [A.m-2]"]
+    T = values["Ambient temperature [K]"]
+    r_ct = pybamm.constants.R.value * T / (pybamm.constants.F.value * j0 * interface_m2)
+    c_dl = values["Positive electrode double-layer capacity [F.m-2]"] * interface_m2
+
+    frequencies = np.logspace(-1, 2, 31)
+    minus_imag = -_impedance(values, frequencies).imag
+    top = np.argmax(minus_imag)
+    np.testing.assert_allclose(minus_imag[top], r_ct / 2, rtol=0.03)
+    f_top = 1 / (2 * np.pi * r_ct * c_dl)
+    assert abs(np.log10(frequencies[top] / f_top)) <= 0.1
 
 
 # --- pybamm-model-zoo portable contract, as a user's zoo install finds it -------------------

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import pybamm
 
-_EPS = 1e-6  # keeps the Nernst logarithm finite at the ends of the stoichiometry range
+# Keeps the Nernst logarithm finite at the ends of the stoichiometry range. Small enough that the
+# clipped OCP (1.2 V at full, 6.5 V at empty for the Ru-1 set) lies outside every allowed voltage
+# window (1.5-5 V): a surface the solver overshoots past full or empty is then driven back by
+# its own overpotential instead of being pushed further by a floored OCP.
+_EPS = 1e-15
 
 
 def _clipped(x):
     """Stoichiometry clipped into (0, 1): solver overshoot past a full or empty surface must not
-    switch the reaction off (zero or NaN exchange current) or make the logarithm undefined."""
+    make the exchange current NaN or the logarithm undefined."""
     return pybamm.maximum(pybamm.minimum(x, 1 - _EPS), _EPS)
 
 

@@ -15,10 +15,16 @@ The couple is a non-ideal (Frumkin-broadened) one-electron couple O2- <-> O(2-n)
 oxidised fraction q of the reservoir:
 
     j = j0 [(1 - q) exp(F eta / (2 w R T)) - q exp(-F eta / (2 w R T))],
-    eta = dphi + eta_film - U_f,   U_f = U0 + dU_hys h + dU_act u / (1 - q),
+    eta = dphi + eta_film - U_f,   U_f = U0 + dU_hys h + dU_act s,   s = u / (1 - q),
 
 so its open-circuit potential is U_f + w (R T / F) ln(q / (1 - q)) without singularities in the
-kinetics. h (hysteresis) and u (unactivated Li2MnO3) come from ``ActivationHysteresis``.
+kinetics. h (hysteresis) and u (unactivated Li2MnO3) come from ``ActivationHysteresis``; s is the
+unactivated share of the reduced reservoir (1 throughout the first charge).
+
+The non-ideality w spreads activated anionic redox over many local oxygen environments (sloping
+discharge), whereas the first-charge activation of Li2MnO3 is a flat plateau (Lu & Dahn,
+J. Electrochem. Soc. 149 (2002) A815, doi:10.1149/1.1480014): w = w_act s + w_O (1 - s) moves
+from the near-ideal activation value to the activated one as the reservoir activates.
 """
 
 from __future__ import annotations
@@ -50,12 +56,15 @@ class OxygenRedoxReservoir(LumpedPositiveSubModel):
         eps = self.x_averaged(variables, "active material volume fraction")
         c_O = pybamm.Parameter("Oxygen redox capacity [mol.m-3]")
         j0 = pybamm.Parameter("Oxygen redox exchange-current density [A.m-2]")
-        w = pybamm.Parameter("Oxygen redox non-ideality factor")
+        unactivated_share = u / (1 - q)
+        w_activated = pybamm.Parameter("Oxygen redox non-ideality factor")
+        w_activation = pybamm.Parameter("Li2MnO3 activation non-ideality factor")
+        w = w_activation * unactivated_share + w_activated * (1 - unactivated_share)
 
         formal = (
             pybamm.Parameter("Oxygen redox formal potential [V]")
             + pybamm.Parameter("Oxygen redox hysteresis half-width [V]") * h
-            + pybamm.Parameter("Li2MnO3 activation overpotential [V]") * u / (1 - q)
+            + pybamm.Parameter("Li2MnO3 activation overpotential [V]") * unactivated_share
         )
         eta = self.surface_overpotential(variables, formal)
         x = F * eta / (2 * w * R * T)
