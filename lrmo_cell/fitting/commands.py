@@ -56,7 +56,7 @@ def register(subparsers) -> None:
         "voltage if given) of every cycle; writes a parameter-set patch with 95% intervals, the "
         "measured-vs-model table (CSV) and figure (PNG). By default the fit minimises a quadratic "
         "response surface of the misfit built from a few full runs and refined with full runs "
-        "until it stops moving (7 runs instead of 16 for one parameter over 12 cycles); "
+        "until it stops moving (7 runs instead of 20 for one parameter over 12 cycles); "
         "--no-surrogate runs the full model at every optimiser evaluation.",
     )
     cycling.add_argument(
