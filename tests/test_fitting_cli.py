@@ -41,7 +41,7 @@ def test_fit_gitt_writes_a_patch_with_the_true_diffusivity_inside_its_interval(t
 def test_a_cell_larger_than_the_models_electrode_is_fitted_at_its_own_c_rate(tmp_path):
     """The same GITT on an electrode of twice the capacity carries twice the current. Given that
     capacity, the model's electrode is driven at the measured C-rate and the diffusivity comes
-    back as from the model-sized cell; the per-pulse stoichiometry steps are the same too."""
+    back as from the model-sized cell."""
     from lrmo_cell.fitting.commands import electrode_capacity_Ah
 
     setup = half_cell_setup("Xu2019")
@@ -74,6 +74,10 @@ def test_fit_drt_writes_the_peaks_and_the_exchange_current_density(tmp_path):
         8.314462618 * 298.15 / (96485.33212 * ct["resistance_ohm"] * 1e-3), rel=1e-9
     )
     assert (tmp_path / "peaks.png").read_bytes()[:4] == PNG
+    # the same peaks under the user's own assignment windows
+    windows = ["--window", "fast=0.01:1", "--window", "slow=1:1000"]
+    assert main(["fit", "drt", str(data), *windows, "--out", str(out)]) == 0
+    assert sorted(pd.read_csv(out)["process"]) == ["fast", "slow"]
 
 
 @pytest.mark.parametrize(
@@ -82,6 +86,7 @@ def test_fit_drt_writes_the_peaks_and_the_exchange_current_density(tmp_path):
         (["fit", "gitt", "absent.csv", "--out", "p.json"], "does not exist"),
         (["fit", "gitt", "x.csv", "--out", "p.txt"], "--out"),
         (["fit", "drt", "x.csv", "--area-m2", "0", "--out", "p.csv"], "--area-m2"),
+        (["fit", "drt", "x.csv", "--window", "ct=10:1", "--out", "p.csv"], "--window"),
     ],
 )
 def test_bad_fit_input_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys, args, named):

@@ -97,6 +97,13 @@ def register(subparsers) -> None:
         action="store_true",
         help="remove lowest-frequency points with positive imaginary part instead of refusing",
     )
+    drt.add_argument(
+        "--window",
+        action="append",
+        metavar="PROCESS=LOW:HIGH",
+        help="assign peaks with LOW <= tau < HIGH [s] to PROCESS (repeatable; replaces the "
+        "study's charge_transfer=0.01:10 and diffusion=10:100)",
+    )
     drt.add_argument("--out", required=True, help="peaks table to write (.csv); PNG beside it")
     drt.set_defaults(func=_drt)
 
@@ -203,6 +210,26 @@ def electrode_capacity_Ah(parameter_values) -> float:
     for name in names:
         product *= float(parameter_values[name])
     return product * 96485.33212 / 3600.0
+
+
+def _windows(specs: list[str]) -> dict[str, tuple[float, float]]:
+    """``["charge_transfer=0.01:10", ...]`` -> {process: (low, high)} [s]."""
+    from lrmo_cell.errors import InputError
+
+    windows = {}
+    for spec in specs:
+        name, _, bounds = spec.partition("=")
+        low, _, high = bounds.partition(":")
+        try:
+            low_s, high_s = float(low), float(high)
+        except ValueError:
+            low_s = high_s = float("nan")
+        if not name or not 0 < low_s < high_s:
+            raise InputError(
+                f"--window must read PROCESS=LOW:HIGH with 0 < LOW < HIGH seconds, got {spec!r}"
+            )
+        windows[name] = (low_s, high_s)
+    return windows
 
 
 def capacity_of_mass_Ah(parameter_values, mass_g: float, model: str) -> float:
@@ -315,9 +342,10 @@ def _drt(args: argparse.Namespace) -> int:
     out = _output(args.out, ".csv")
     if args.area_m2 is not None and not args.area_m2 > 0:
         raise InputError(f"--area-m2 must be > 0 m2, got {args.area_m2:g}")
+    windows = _windows(args.window) if args.window else None
     frame = read_file(args.file)
     drt = compute_drt(frame, args.drop_inductive_tail, source=args.file)
-    peaks = find_peaks(drt)
+    peaks = find_peaks(drt, windows)
     if args.area_m2 is not None:
         i0 = exchange_current_density(peaks["resistance_ohm"], args.area_m2, args.temperature_k)
         peaks["i0_A_per_m2"] = np.where(peaks["process"] == "charge_transfer", i0, np.nan)
