@@ -145,7 +145,7 @@ def run_experiment(
         )
         return sim.solve(showprogress=show_progress, callbacks=recorder)
 
-    # PyBaMM's default rtol is 3x faster than 1e-6 and agrees with it to 0.01 mAh/g, but the
+    # PyBaMM's default rtol takes fewer steps than 1e-6 and agrees with it to 0.01 mAh/g, but the
     # one-sided oxygen reactions switching on and off can make IDA give up on a step; such a run
     # is solved again at the tight tolerance (and a failure there is logged as PyBaMM does)
     recorder = _SolverFailureRecorder()
