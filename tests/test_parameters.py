@@ -96,6 +96,23 @@ def test_write_round_trip(tmp_path):
     assert not list(tmp_path.glob("*.tmp"))
 
 
+@pytest.mark.parametrize(
+    "table",
+    [
+        {"stoichiometry": [0.5, 0.5], "values": [1e-15, 2e-15]},  # not distinct
+        {"stoichiometry": [0.2, 1.2], "values": [1e-15, 2e-15]},  # beyond 0..1
+        {"stoichiometry": [0.2, 0.4], "values": [1e-15, 0.0]},  # not positive
+        {"stoichiometry": [0.2], "values": [1e-15]},  # one point is a number, not a table
+    ],
+)
+def test_a_bad_stoichiometry_table_is_one_sentence_naming_the_parameter(tmp_path, table):
+    path = tmp_path / "patch.json"
+    name = "Positive particle diffusivity [m2.s-1]"
+    path.write_text(json.dumps({"parameters": {name: {"value": table, "source": "test"}}}))
+    with pytest.raises(InputError, match=r"Positive particle diffusivity .* table value needs"):
+        load_parameter_set(path)
+
+
 def test_lithium_capacity_matches_the_measured_composition():
     # Li1.20Mn0.555Ni0.158Co0.080O2 (Sun et al. 2025): M = 84.81 g/mol; Ni 2 e + Co 1 e = 0.396 Li
     molar_mass = 1.2 * 6.94 + 0.555 * 54.938 + 0.158 * 58.693 + 0.080 * 58.933 + 2 * 15.999

@@ -184,15 +184,16 @@ def _gitt(args: argparse.Namespace) -> int:
     _write_patch(
         out,
         None if is_pybamm_set else args.model,
-        f"GITT fit of {args.file} ({len(table)} pulses) on {args.model}; geometric mean over "
-        "pulses, ci95 spans the pulses and their own intervals.",
-        {name: entry["value"] for name, entry in summary.items()},
+        f"GITT fit of {args.file} ({len(table)} pulses) on {args.model}; the per-pulse values "
+        "against mid-pulse stoichiometry (log-linear between pulses, constant beyond; one pulse: "
+        "its value), ci95 spans the pulses and their own intervals.",
+        {name: entry.get("table", entry["value"]) for name, entry in summary.items()},
         {name: entry["ci95"] for name, entry in summary.items()},
         command,
     )
     for name, entry in summary.items():
         low, high = entry["ci95"]
-        print(f"{name}: {entry['value']:.4g} (95%: {low:.3g} to {high:.3g})")
+        print(f"{name}: geometric mean {entry['value']:.4g} (95%: {low:.3g} to {high:.3g})")
     print(f"wrote {out}, {pulses_csv} and {out.with_name(out.stem + '_fit.png')}")
     return 0
 

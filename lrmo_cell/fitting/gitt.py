@@ -446,15 +446,21 @@ def fit_gitt(
 
 
 def summarise_fit(table: pd.DataFrame, names) -> dict[str, dict]:
-    """One value per parameter for a parameter-set patch: the geometric mean over pulses and,
-    as ci95, the 2.5-97.5 percentile band of the per-pulse values widened by their own intervals.
-
-    A single number cannot carry a stoichiometry dependence; the per-pulse table (CSV) keeps it.
+    """Per parameter: the geometric mean over pulses ("value"); as "ci95" the 2.5-97.5 percentile
+    band of the per-pulse values widened by their own intervals; and, with two or more pulses,
+    the per-pulse values against each pulse's mid-pulse stoichiometry ("table", the parameter
+    set's stoichiometry-table value, see ``lrmo_cell.parameters.functions.stoichiometry_table``).
     """
+    sto = (table["stoichiometry_start"] + table["stoichiometry_end"]).to_numpy() / 2
     out = {}
     for name in names:
         logs = np.log10(table[name].to_numpy())
         lo = min(np.percentile(logs, 2.5), np.log10(table[f"{name} ci95 low"]).min())
         hi = max(np.percentile(logs, 97.5), np.log10(table[f"{name} ci95 high"]).max())
         out[name] = {"value": float(10 ** logs.mean()), "ci95": [float(10**lo), float(10**hi)]}
+        if len(np.unique(sto)) == len(sto) >= 2:
+            out[name]["table"] = {
+                "stoichiometry": [float(x) for x in sto],
+                "values": [float(v) for v in table[name]],
+            }
     return out

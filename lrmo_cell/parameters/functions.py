@@ -60,3 +60,28 @@ def lrmo_diffusivity(sto, T):
     delta = pybamm.Parameter("Li-deficient layer thickness [m]")
     ratio = pybamm.Parameter("Li-deficient layer diffusivity ratio")
     return d_bulk * radius / (radius - delta + delta / ratio)
+
+
+def stoichiometry_table(stoichiometry, values, name: str):
+    """A parameter function of the working-electrode stoichiometry from a table of fitted values
+    (e.g. a GITT fit's per-pulse diffusivities): linear in log10 of the value between the table
+    points (such parameters change by decades), constant beyond them.
+
+    The function takes PyBaMM's arguments for the parameter it stands for: ``(sto, T)`` for a
+    particle diffusivity, ``(c_e, c_s_surf, c_s_max, T)`` for an exchange-current density.
+    """
+    import numpy as np
+
+    x = np.asarray(stoichiometry, float)
+    order = np.argsort(x)
+    x, log_y = x[order], np.log10(np.asarray(values, float))[order]
+    if x[0] > 0:
+        x, log_y = np.r_[0.0, x], np.r_[log_y[0], log_y]
+    if x[-1] < 1:
+        x, log_y = np.r_[x, 1.0], np.r_[log_y, log_y[-1]]
+
+    def function(*args):
+        sto = args[0] if len(args) == 2 else args[1] / args[2]
+        return 10 ** pybamm.Interpolant(x, log_y, sto, name=name)
+
+    return function

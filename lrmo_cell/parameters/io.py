@@ -50,7 +50,22 @@ def read_parameter_file(name_or_path: str | os.PathLike) -> dict:
     for key, entry in document["parameters"].items():
         if not isinstance(entry, dict) or "value" not in entry or not entry.get("source"):
             raise InputError(f"parameter {key!r} in {path} needs a 'value' and a 'source'")
+        if isinstance(entry["value"], dict) and not _is_stoichiometry_table(entry["value"]):
+            raise InputError(
+                f"parameter {key!r} in {path}: a table value needs 'stoichiometry' (distinct, "
+                "0 to 1) and 'values' (> 0) lists of the same length, at least 2"
+            )
     return document
+
+
+def _is_stoichiometry_table(value: dict) -> bool:
+    x, y = value.get("stoichiometry"), value.get("values")
+    if not (isinstance(x, list) and isinstance(y, list) and len(x) == len(y) >= 2):
+        return False
+    try:
+        return len(set(x)) == len(x) and all(0 <= v <= 1 for v in x) and all(v > 0 for v in y)
+    except TypeError:
+        return False
 
 
 def _resolved_entries(name_or_path, seen=()) -> dict:
@@ -70,9 +85,13 @@ def _import_function(spec: str):
     return getattr(importlib.import_module(module_name), attribute)
 
 
-def _value(entry_value):
+def _value(name: str, entry_value):
     if isinstance(entry_value, str) and ":" in entry_value:
         return _import_function(entry_value)
+    if isinstance(entry_value, dict):
+        from .functions import stoichiometry_table
+
+        return stoichiometry_table(entry_value["stoichiometry"], entry_value["values"], name)
     return entry_value
 
 
@@ -82,7 +101,7 @@ def load_parameter_set(name_or_path: str | os.PathLike) -> dict:
     ``name_or_path`` is a sample name ("Ru-1"), a set name ("LRMO_Sun2025_Ru1") or a JSON file.
     """
     entries = _resolved_entries(name_or_path)
-    values = {key: _value(entry["value"]) for key, entry in entries.items()}
+    values = {key: _value(key, entry["value"]) for key, entry in entries.items()}
     values["chemistry"] = "lithium_ion"
     return values
 
