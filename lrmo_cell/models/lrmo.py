@@ -11,6 +11,7 @@ particle, the submodels of ``lrmo_cell.models.submodels``:
 5. densification film, TM-migration voltage decay, loss of active material
    (``SurfaceDensification``, ``MigratedOpenCircuitPotential``, ``OxygenLossActiveMaterial``),
 6. the Li-deficient surface layer (``LiDeficientLayer``),
+7. in full cells, escaped oxygen reduced on the graphite (``OxygenCrossover``),
 
 with the charge-carrying oxygen reactions summed by ``LRMOTotalInterfacialCurrent``. Because extra
 surface reactions compete with intercalation for the same surface potential, the positive electrode
@@ -72,6 +73,8 @@ class _LRMOMixin:
             raise pybamm.OptionError("the LRMO model supports one positive particle phase")
         for key, submodel in _LRMO_SUBMODELS.items():
             self.submodels[key] = submodel(param, options)
+        if options["working electrode"] == "both":
+            self.submodels["oxygen crossover"] = submodels.OxygenCrossover(param, options)
         self.submodels["positive primary open-circuit potential"] = (
             submodels.MigratedOpenCircuitPotential(
                 param, "positive", "lithium-ion main", options, "primary", self.x_average

@@ -10,6 +10,7 @@ from .activation import ActivationHysteresis
 from .densification import SurfaceDensification
 from .kinetics import FilmButlerVolmer, MigratedOpenCircuitPotential, OxygenLossActiveMaterial
 from .li_deficient_layer import LiDeficientLayer
+from .oxygen_crossover import OxygenCrossover
 from .oxygen_loss import OxygenLoss
 from .oxygen_recapture import OxygenRecapture
 from .oxygen_redox import OxygenRedoxReservoir
@@ -21,6 +22,7 @@ __all__ = [
     "LRMOTotalInterfacialCurrent",
     "LiDeficientLayer",
     "MigratedOpenCircuitPotential",
+    "OxygenCrossover",
     "OxygenLoss",
     "OxygenLossActiveMaterial",
     "OxygenRecapture",

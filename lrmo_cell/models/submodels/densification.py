@@ -8,7 +8,8 @@ lattice oxygen lost per particle surface, n_O = 2 (N_released - N_recaptured) / 
   positive-electrode surface reaction (film overpotential -j_tot R_film, as PyBaMM's SEI film);
 - TM migration fraction m = nu 2 (N_released - N_recaptured) / (eps_0 c_O,lattice), which shifts the
   TM open-circuit potential down by m dU_mig (voltage decay);
-- loss of active material (``OxygenLossActiveMaterial``): each lost O destroys a host volume.
+- loss of active material (``OxygenLossActiveMaterial``): each O that escapes for good destroys
+  a host volume.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@
   of the densified surface layer in series (as PyBaMM adds its SEI film overpotential).
 - ``MigratedOpenCircuitPotential``: PyBaMM's single OCP, shifted down by TM migration (voltage
   decay).
-- ``OxygenLossActiveMaterial``: PyBaMM's loss-of-active-material state, driven by the net lattice
-  oxygen loss: each lost O destroys a host volume V_host [m3.mol-1].
+- ``OxygenLossActiveMaterial``: PyBaMM's loss-of-active-material state, driven by the oxygen
+  that escapes for good: each escaped O destroys a host volume V_host [m3.mol-1].
 """
 
 from __future__ import annotations
@@ -46,10 +46,18 @@ class MigratedOpenCircuitPotential(pybamm.open_circuit_potential.SingleOpenCircu
 
 
 class OxygenLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
-    """Active material volume fraction lost in proportion to the net lattice oxygen loss."""
+    """Active material volume fraction lost in proportion to the oxygen that escapes.
+
+    Only escaped oxygen counts: oxygen still free or adsorbed can be recaptured into the lattice
+    (its Li returns through the recapture reaction), and a host rebuilt on recapture would bring
+    back Li at the particle's concentration, out of nothing. Escape is one-way, so the active
+    material only ever decreases and its Li loss never runs backwards."""
 
     def get_coupled_variables(self, variables):
-        rate = variables["X-averaged net lattice oxygen loss rate [mol.m-3.s-1]"]
+        o2_escape = variables["X-averaged oxygen escape rate [mol.m-3.s-1]"]
         v_host = pybamm.Parameter("Host volume lost per lost oxygen [m3.mol-1]")
-        variables.update(self._get_standard_active_material_change_variables(-v_host * rate))
+        # two lattice O atoms per escaped O2
+        variables.update(
+            self._get_standard_active_material_change_variables(-v_host * 2 * o2_escape)
+        )
         return variables

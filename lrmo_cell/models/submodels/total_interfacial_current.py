@@ -2,14 +2,18 @@
 
 PyBaMM's ``TotalInterfacialCurrent`` sums a fixed list of reaction names. The LRMO positive
 electrode adds three charge-carrying reactions, all exchanging Li+ with the electrolyte
-(s_k = 1): reversible lattice-oxygen redox, irreversible oxygen loss and catalysed oxygen recapture.
+(s_k = 1): reversible lattice-oxygen redox, irreversible oxygen loss and catalysed oxygen recapture;
+in full cells the negative electrode adds the reduction of escaped oxygen (``OxygenCrossover``).
 """
 
 from __future__ import annotations
 
 import pybamm
 
-OXYGEN_REACTIONS = ("oxygen redox ", "oxygen loss ", "oxygen recapture ")
+OXYGEN_REACTIONS = {
+    "positive": ("oxygen redox ", "oxygen loss ", "oxygen recapture "),
+    "negative": ("oxygen crossover ",),
+}
 
 
 class LRMOTotalInterfacialCurrent(pybamm.interface.TotalInterfacialCurrent):
@@ -22,18 +26,23 @@ class LRMOTotalInterfacialCurrent(pybamm.interface.TotalInterfacialCurrent):
         variables = super()._get_coupled_variables_by_phase_and_domain(
             variables, domain, phase_name
         )
-        if domain != "positive" or phase_name != "":
+        if phase_name != "" or domain not in self._oxygen_domains():
             return variables
+        Domain = domain.capitalize()
         sums = (
-            "Sum of positive electrode electrolyte reaction source terms [A.m-3]",
-            "Sum of positive electrode volumetric interfacial current densities [A.m-3]",
+            f"Sum of {domain} electrode electrolyte reaction source terms [A.m-3]",
+            f"Sum of {domain} electrode volumetric interfacial current densities [A.m-3]",
         )
-        for reaction in OXYGEN_REACTIONS:
+        for reaction in OXYGEN_REACTIONS[domain]:
             a_j = variables[
-                f"Positive electrode {reaction}volumetric interfacial current density [A.m-3]"
+                f"{Domain} electrode {reaction}volumetric interfacial current density [A.m-3]"
             ]
             for name in sums:
                 variables[name] = variables[name] + a_j
-                x_name = name.replace("Sum of positive", "Sum of x-averaged positive")
+                x_name = name.replace(f"Sum of {domain}", f"Sum of x-averaged {domain}")
                 variables[x_name] = variables[x_name] + pybamm.x_average(a_j)
         return variables
+
+    def _oxygen_domains(self) -> tuple[str, ...]:
+        full_cell = self.options["working electrode"] == "both"
+        return ("negative", "positive") if full_cell else ("positive",)
