@@ -210,7 +210,9 @@ def electrode_capacity_Ah(parameter_values) -> float:
     product = 1.0
     for name in names:
         product *= float(parameter_values[name])
-    return product * 96485.33212 / 3600.0
+    from lrmo_cell.fitting.drt import FARADAY_C_PER_MOL
+
+    return product * FARADAY_C_PER_MOL / 3600.0
 
 
 def _windows(specs: list[str]) -> dict[str, tuple[float, float]]:
@@ -247,7 +249,9 @@ def capacity_of_mass_Ah(parameter_values, mass_g: float, model: str) -> float:
         )
     c_max = float(parameter_values["Maximum concentration in positive electrode [mol.m-3]"])
     density = float(parameter_values["LRMO density [kg.m-3]"])
-    return mass_g / 1000 * c_max / density * 96485.33212 / 3600.0
+    from lrmo_cell.fitting.drt import FARADAY_C_PER_MOL
+
+    return mass_g / 1000 * c_max / density * FARADAY_C_PER_MOL / 3600.0
 
 
 def _write_patch(out: Path, base: str | None, description: str, values, ci95, command) -> None:

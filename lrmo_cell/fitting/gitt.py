@@ -19,8 +19,6 @@ import pandas as pd
 from lrmo_cell.errors import InputError
 from lrmo_cell.fitting.estimation import fit_least_squares
 
-FARADAY_C_PER_MOL = 96485.33212
-
 
 def detect_pulses(
     frame: pd.DataFrame,
