@@ -16,7 +16,8 @@ particle, the submodels of ``lrmo_cell.models.submodels``:
 with the charge-carrying oxygen reactions summed by ``LRMOTotalInterfacialCurrent``. Because extra
 surface reactions compete with intercalation for the same surface potential, the positive electrode
 uses PyBaMM's "differential" surface form (every reaction is an explicit function of the surface
-potential difference; the double-layer capacitance closes the current balance).
+potential difference; the double-layer capacitance closes the current balance). A Li metal
+counter electrode keeps PyBaMM's explicit (inverted Butler-Volmer) interface.
 """
 
 from __future__ import annotations
@@ -75,6 +76,10 @@ class _LRMOMixin:
             self.submodels[key] = submodel(param, options)
         if options["working electrode"] == "both":
             self.submodels["oxygen crossover"] = submodels.OxygenCrossover(param, options)
+        elif options["SEI"] in ("none", "constant") and options["intercalation kinetics"] == (
+            "symmetric Butler-Volmer"
+        ):
+            self._set_explicit_lithium_metal_submodels()
         self.submodels["positive primary open-circuit potential"] = (
             submodels.MigratedOpenCircuitPotential(
                 param, "positive", "lithium-ion main", options, "primary", self.x_average
@@ -87,6 +92,24 @@ class _LRMOMixin:
             param, "positive", options, self.x_average, "primary"
         )
         self.submodels["total interface"] = submodels.LRMOTotalInterfacialCurrent(param, options)
+
+    def _set_explicit_lithium_metal_submodels(self):
+        """The Li metal counter electrode as PyBaMM has it without a surface form: inverted
+        Butler-Volmer, no double layer. The surface form this model needs for its positive
+        electrode would otherwise also give the Li metal a double-layer state, whose
+        millisecond transient at every current step only costs solver steps."""
+        param, options = self.param, self.options
+        self.submodels["negative electrode potential"] = pybamm.electrode.ohm.LithiumMetalExplicit(
+            param, "negative", options
+        )
+        self.submodels["negative electrode interface"] = pybamm.kinetics.InverseButlerVolmer(
+            param, "negative", "lithium metal plating", options
+        )
+        self.submodels["negative electrode interface current"] = (
+            pybamm.kinetics.CurrentForInverseKineticsLithiumMetal(
+                param, "negative", "lithium metal plating", options
+            )
+        )
 
     @property
     def default_parameter_values(self):

@@ -3,7 +3,7 @@
 - ``FilmButlerVolmer``: the symmetric Butler-Volmer main (TM) reaction with the film overpotential
   of the densified surface layer in series (as PyBaMM adds its SEI film overpotential).
 - ``MigratedOpenCircuitPotential``: PyBaMM's single OCP, shifted down by TM migration (voltage
-  decay).
+  decay), without the barrier PyBaMM adds near empty and full.
 - ``OxygenLossActiveMaterial``: PyBaMM's loss-of-active-material state, driven by the oxygen
   that escapes for good: each escaped O destroys a host volume V_host [m3.mol-1].
 """
@@ -37,12 +37,32 @@ class MigratedOpenCircuitPotential(pybamm.open_circuit_potential.SingleOpenCircu
     def get_coupled_variables(self, variables):
         sto_surf, sto_bulk, T, T_bulk = self._get_stoichiometry_and_temperature(variables)
         shift = variables["X-averaged positive electrode OCP shift from TM migration [V]"]
-        ocp_surf = self.phase_param.U(sto_surf, T) - _match_domain(shift, sto_surf)
-        ocp_bulk = self.phase_param.U(sto_bulk, T_bulk) - _match_domain(shift, sto_bulk)
+        ocp_surf = self._ocp_without_asymptotes(sto_surf, T) - _match_domain(shift, sto_surf)
+        ocp_bulk = self._ocp_without_asymptotes(sto_bulk, T_bulk) - _match_domain(shift, sto_bulk)
         dUdT = self.phase_param.dUdT(sto_surf)
         variables.update(self._get_standard_ocp_variables(ocp_surf, ocp_bulk, dUdT))
         self._alias_ocp_as_equilibrium(variables)
         return variables
+
+    def _ocp_without_asymptotes(self, sto, T):
+        """PyBaMM's U(sto, T) = U_ref(sto) + (T - T_ref) dU/dT without its end barrier.
+
+        PyBaMM adds a barrier to every OCP (1 mV at 0.001 from either end, 1 V at the end, then
+        linear at 1.4e6 V per unit stoichiometry; pybamm#5371) so that a curve that stays finite
+        still drives the solver back from an empty or full surface. The LRMO TM curve is a
+        non-ideal Nernst curve that diverges by itself, and its surface runs to within 1e-4 of
+        empty and full every cycle at 1C: there the barrier would add 0.25 V to the OCP, and a
+        surface value the solver overshoots past 1 turns the Butler-Volmer sinh into inf.
+        The exchange current vanishing at both ends keeps the surface in range without it.
+        The stoichiometry is only clipped into [0, 1] (PyBaMM clips to 1e-10 from either end,
+        which would floor the TM curve at 2.07 V, inside the voltage window); the LRMO OCP
+        function keeps its own logarithm finite.
+        """
+        sto_clipped = pybamm.maximum(pybamm.minimum(sto, 1), 0)
+        u_ref = pybamm.FunctionParameter(
+            "Positive electrode OCP [V]", {"Positive particle stoichiometry": sto_clipped}
+        )
+        return u_ref + (T - self.param.T_ref) * self.phase_param.dUdT(sto_clipped)
 
 
 class OxygenLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
