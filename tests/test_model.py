@@ -101,16 +101,24 @@ def test_lithium_is_conserved(ru1_formation):
 
 def test_lithium_lost_with_active_material_never_comes_back(ru1_formation):
     """Destroyed host takes its Li with it; Ru-1 recaptures oxygen on every discharge, and a host
-    rebuilt on recapture would create Li at the particle's concentration. The two LAM Li losses
-    must only grow (to the solver's noise, 1e-9 of their final value)."""
+    rebuilt on recapture would create Li at the particle's concentration. So the host volume
+    fraction may only fall: its rate of change is <= 0 at every solver point, exactly (only
+    oxygen that escapes destroys host, and escape is one-way), and the two LAM Li losses, which
+    that rate drives, grow from cycle to cycle. (Within a step the integrated losses carry the
+    solver's own error, a relative 1e-4, which says nothing about the physics.)"""
     solution, _ = ru1_formation
+    host_rate = solution[
+        "X-averaged positive electrode active material volume fraction change [s-1]"
+    ].entries
+    assert host_rate.min() < 0
+    assert np.all(host_rate <= 0)
     for name in (
         "Loss of lithium due to loss of active material in positive electrode [mol]",
         "Loss of lithium due to loss of active material in oxygen redox reservoir [mol]",
     ):
-        lost = solution[name].entries
-        assert lost[-1] > 0
-        assert np.diff(lost).min() >= -1e-9 * lost[-1]
+        by_cycle = [cycle[name].entries[-1] for cycle in solution.cycles]
+        assert by_cycle[0] > 0
+        assert np.all(np.diff(by_cycle) > 0)
 
 
 def test_no_oxygen_loss_below_the_onset():
