@@ -6,11 +6,11 @@ The protocol is the study's: one 0.1C formation cycle, then ``--cycles`` cycles 
 and CC discharge. The LRMO half cell runs it through ``lrmo_cell.simulate_cycling`` (model build
 and the per-cycle summary included); the yardstick is PyBaMM's SPMe with SEI growth and loss of
 active material (OKane2022 parameters, 2.5-4.2 V, IDAKLU at its defaults) on the same experiment.
-Each model also runs the formation cycle alone, so the cost of one more 1C cycle (the difference,
-divided by ``--cycles``) is printed for both, and the yardstick without the formation cycle (the
-figure earlier versions of this script compared against). Each run is repeated ``--repeat`` times,
-interleaved, and the fastest and slowest are shown: on shared machines a single run can be off by
-a second or two.
+Both also run the formation cycle alone, so the cost of one more 1C cycle (the difference, divided
+by ``--cycles``) is printed for each, and both run the 1C cycles without the formation cycle (the
+yardstick's protocol in earlier versions of this script, which gave the LRMO model one cycle and
+two step models more to build). Each run is repeated ``--repeat`` times, interleaved, and the
+fastest and slowest are shown: on shared machines a single run can be off by a second or two.
 """
 
 from __future__ import annotations
@@ -57,14 +57,18 @@ def main() -> None:
 
     from lrmo_cell.models.cycling import simulate_cycling
 
-    def lrmo(cycles):
-        return simulate_cycling(args.sample, 1.0, cycles, show_progress=False)
+    def lrmo(cycles, formation_cycles=1):
+        return simulate_cycling(
+            args.sample, 1.0, cycles, formation_cycles=formation_cycles, show_progress=False
+        )
 
-    times = {key: [] for key in ("lrmo_0", "lrmo_n", "stock_0", "stock_n", "stock_bare")}
+    keys = ("lrmo_0", "lrmo_n", "lrmo_bare", "stock_0", "stock_n", "stock_bare")
+    times = {key: [] for key in keys}
     for _ in range(args.repeat):
         times["lrmo_0"].append(_timed(lambda: lrmo(0))[0])
         seconds, frame = _timed(lambda: lrmo(args.cycles))
         times["lrmo_n"].append(seconds)
+        times["lrmo_bare"].append(_timed(lambda: lrmo(args.cycles, formation_cycles=0))[0])
         times["stock_0"].append(stock_degradation_cycles(0)[0])
         seconds, stock_n = stock_degradation_cycles(args.cycles)
         times["stock_n"].append(seconds)
@@ -81,15 +85,15 @@ def main() -> None:
     yardstick = "PyBaMM SPMe + SEI + LAM (OKane2022)"
     print(f"LRMO {args.sample}, one 0.1C formation cycle: {spread('lrmo_0')}")
     print(f"LRMO {args.sample}, formation + {n} cycles at 1C: {spread('lrmo_n')}")
+    print(f"LRMO {args.sample}, {n} cycles at 1C without formation: {spread('lrmo_bare')}")
     print(f"{yardstick}, one 0.1C formation cycle: {spread('stock_0')}")
     print(f"{yardstick}, formation + {stock_n} cycles at 1C: {spread('stock_n')}")
     print(f"{yardstick}, {stock_n} cycles at 1C without formation: {spread('stock_bare')}")
     print(f"LRMO: {per_cycle('lrmo_n', n)}; yardstick: {per_cycle('stock_n', stock_n)}")
     print(
-        "LRMO / yardstick, fastest runs, same protocol: "
-        f"{min(times['lrmo_n']) / min(times['stock_n']):.2f} "
-        f"(against the yardstick without formation: "
-        f"{min(times['lrmo_n']) / min(times['stock_bare']):.2f})"
+        "LRMO / yardstick, fastest runs: "
+        f"{min(times['lrmo_n']) / min(times['stock_n']):.2f} with the formation cycle, "
+        f"{min(times['lrmo_bare']) / min(times['stock_bare']):.2f} without"
     )
 
 
