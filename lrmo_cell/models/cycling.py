@@ -90,9 +90,11 @@ def _cycle_steps(current_a: float, v_min: float, v_max: float, charge_mode: str)
     return tuple(steps)
 
 
-# Working tolerances: PyBaMM's default rtol, and atol 1e-8 for the O(1) fractions of the oxygen
-# submodels (the oxidised fraction ends every discharge near 3e-3, the unactivated Li2MnO3 share
-# sits near 1e-4 after formation). Against IDAKLU at 1e-6 / 1e-8 over formation + 300 cycles at
+# Working tolerances: PyBaMM's default rtol, and atol 1e-8 for the fractions of the oxygen
+# submodels, some of which are small (the oxidised fraction ends every discharge near 3e-3, the
+# unactivated Li2MnO3 share sits near 1e-4 after formation): at 1e-6 they would be resolved to
+# only 1e-3 and 1e-2 of themselves, and with the states of STATE_ATOL on their own tolerances
+# 1e-8 costs no measurable steps. Against IDAKLU at 1e-6 / 1e-8 over formation + 300 cycles at
 # 1C, cycle by cycle: Ru-1 within 0.07 mAh/g and 0.17 mV, pristine within 0.08 mAh/g and 0.28 mV
 # (tests/test_model_checks.py checks 20 cycles).
 WORKING_RTOL, WORKING_ATOL = 1e-4, 1e-8
