@@ -123,10 +123,10 @@ class FallbackIDAKLUSolver(pybamm.IDAKLUSolver):
 
     ``state_atol`` maps state variable names to their own absolute tolerance (default
     ``STATE_ATOL``); every other state takes ``atol``. The one-sided oxygen reactions switching on
-    and off, and a TM surface pinned at full, can make IDA give up on a step, or crawl through it
-    (a normal 1C half cycle takes ~200 steps, so 300 steps that advance less than a minute mean it
-    is stuck); redoing only that step at the tight tolerances keeps the rest of a long experiment
-    cheap.
+    and off, and a TM surface left a hair past full, can make IDA give up on a step, or crawl
+    through it (a normal 1C half cycle takes ~200 steps, so 300 steps that advance less than a
+    minute mean it is stuck); redoing only that step at the tight tolerances keeps the rest of a
+    long experiment cheap.
     """
 
     def __init__(

@@ -53,7 +53,11 @@ class MigratedOpenCircuitPotential(pybamm.open_circuit_potential.SingleOpenCircu
         non-ideal Nernst curve that diverges by itself, and its surface runs to within 1e-4 of
         empty and full every cycle at 1C: there the barrier would add 0.25 V to the OCP, and a
         surface value the solver overshoots past 1 turns the Butler-Volmer sinh into inf.
-        The exchange current vanishing at both ends keeps the surface in range without it.
+        Without it the surface is kept in range by the exchange current vanishing at both ends,
+        which holds as long as the solver stays inside (0, 1): a surface it leaves a hair past
+        full at the end of a discharge meets a clipped OCP and a vanishing exchange current, no
+        restoring force, and the next charge cannot start the TM reaction (a few charges in 300
+        cycles of the pristine cell; ``FallbackIDAKLUSolver`` redoes them at tight tolerances).
         The stoichiometry is only clipped into [0, 1] (PyBaMM clips to 1e-10 from either end,
         which would floor the TM curve at 2.07 V, inside the voltage window); the LRMO OCP
         function keeps its own logarithm finite.
