@@ -14,16 +14,20 @@ surface, take part in TM redox no more:
 so per O2 two emptied oxygen-redox sites and two emptied TM sites are lost (PyBaMM's loss of
 active material for each phase; the Li still held in the volume they take with them is Li lost to
 densification), and the lattice oxygen of that volume that does not leave stays in the densified
-layer. The rate is second order in holes at the oxygen couple's surface (two O^- form one O2) and
-first order in the oxidisable surface oxygen still present:
+layer. The rate is second order in the holes of the surface shell's oxygen (two O^- form one O2)
+and first order in the oxidisable surface oxygen still present:
 
-    r = (a_O / 2) k_loss Gamma theta (1 - x_O,surf)^2      [mol O2 per m3 electrode per s],
+    r = (a_O / 2) k_loss Gamma theta h^2      [mol O2 per m3 electrode per s],
+    h = 1 / (1 + exp(-F (dphi - U_shell) / (w_act R T))),
     dtheta/dt = -2 r / (a_O Gamma) + k_v (1 - theta),
 
-Gamma [mol O.m-2] the oxidisable surface oxygen (fewer Li-O-Li in the Li-deficient layer lowers
-it by the surface oxygen activity), k_v the rate at which oxygen vacancies move inward and expose
-fresh Li-O-Li oxygen. It is never negative and negligible below the oxygen couple's activation
-plateau, where x_O,surf = 1 to within exp(-F dU / w R T).
+h the oxidised share of the shell's oxygen, in equilibrium with the surface potential (a shell a
+few nm thick follows it within milliseconds) on the shell's own oxygen couple, the activation
+couple U_shell = U0_act + dU_onset: a Li-deficient shell oxidises its oxygen later (dU_onset,
+``LiDeficientLayer``) whatever the bulk does. Gamma [mol O.m-2] is the oxidisable surface oxygen
+(fewer Li-O-Li in the Li-deficient layer lower it by the surface oxygen activity), k_v the rate at
+which oxygen vacancies move inward and expose fresh Li-O-Li oxygen. r is never negative, and
+negligible below the activation plateau (h < exp(-F (U_shell - dphi) / w_act R T)).
 
 The densified layer's thickness delta = n_dens / (a c_O) adds a film resistance rho_dens delta in
 series with both couples; its TMs count as irreversibly migrated (``TMMigration``).
@@ -33,7 +37,8 @@ from __future__ import annotations
 
 import pybamm
 
-from .base import PositiveSubModel
+from .base import OXYGEN, F, PositiveSubModel, R
+from .couples import activation_formal_potential, phase_parameter
 
 THETA = "oxidisable surface oxygen fraction"
 DENSIFIED = "densified layer oxygen [mol.m-3]"
@@ -57,7 +62,10 @@ class SurfaceOxygenLoss(PositiveSubModel):
         n_dens = self.local(variables, DENSIFIED)
         a_o = self.local(variables, "secondary surface area to volume ratio [m-1]")
         a_tm = self.local(variables, "primary surface area to volume ratio [m-1]")
-        x_surf = self._local_surface_occupancy(variables)
+        delta_phi = self.local(variables, "surface potential difference [V]")
+        T = self.local(variables, "temperature [K]")
+        shell = activation_formal_potential(variables, self.local)
+        w_act = phase_parameter(OXYGEN, "activation non-ideality factor")
         gamma = (
             pybamm.Parameter("Oxidisable surface oxygen [mol.m-2]")
             * variables["Surface oxygen activity"]
@@ -73,7 +81,7 @@ class SurfaceOxygenLoss(PositiveSubModel):
         eps = self.local(variables, "primary active material volume fraction") + self.local(
             variables, "secondary active material volume fraction"
         )
-        holes = 1 - x_surf
+        holes = 1 / (1 + pybamm.exp(-F * (delta_phi - shell) / (w_act * R * T)))
         r_rel = a_o * k_loss * gamma * theta * holes**2 / 2
         thickness = self.electrode_variables(
             "densified layer thickness [m]", n_dens / ((a_o + a_tm) * c_o)
@@ -95,11 +103,6 @@ class SurfaceOxygenLoss(PositiveSubModel):
         )
         variables["X-averaged positive electrode densified film resistance [Ohm.m2]"] = r_film
         return variables
-
-    def _local_surface_occupancy(self, variables):
-        if self.x_average:
-            return variables["X-averaged positive secondary particle surface stoichiometry"]
-        return variables["Positive secondary particle surface stoichiometry"]
 
     def set_rhs(self, variables):
         theta = self.state_of(variables, THETA)
