@@ -37,9 +37,9 @@ def reproduce_designs(out_dir: Path) -> tuple[bool, list[str]]:
     from lrmo_cell.design.published import compare_designs
     from lrmo_cell.design.report import plot_mass_breakdown, summary, table
     from lrmo_cell.design.schema import load_design
+    from lrmo_cell.files import atomic_path
     from lrmo_cell.resources import data_dir
     from lrmo_cell.studies.sensitivity import markdown, plot_tornado, tornado
-    from lrmo_cell.studies.storage import atomic_path
 
     out_dir.mkdir(parents=True, exist_ok=True)
     lines = [
@@ -97,7 +97,7 @@ def reproduce_model(out_dir: Path) -> tuple[bool, list[str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from lrmo_cell.studies.storage import atomic_path
+    from lrmo_cell.files import atomic_path
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

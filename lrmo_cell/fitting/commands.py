@@ -123,6 +123,7 @@ def _gitt(args: argparse.Namespace) -> int:
     import pybamm
 
     from lrmo_cell.errors import InputError
+    from lrmo_cell.files import atomic_path
     from lrmo_cell.fitting.gitt import (
         detect_pulses,
         fit_gitt,
@@ -133,7 +134,6 @@ def _gitt(args: argparse.Namespace) -> int:
     )
     from lrmo_cell.fitting.plots import plot_gitt_fit
     from lrmo_cell.fitting.readers import read_file
-    from lrmo_cell.studies.storage import atomic_path
 
     out = _output(args.out, ".json")
     if args.pulses is not None and args.pulses < 1:
@@ -259,8 +259,8 @@ def _write_patch(out: Path, base: str | None, description: str, values, ci95, co
     on top of the LRMO set ``base`` (``None`` for a PyBaMM set, which a patch cannot extend)."""
     import json
 
+    from lrmo_cell.files import atomic_path
     from lrmo_cell.parameters import resolve_parameter_file
-    from lrmo_cell.studies.storage import atomic_path
 
     document = {
         "name": out.stem,
@@ -280,10 +280,10 @@ def _cycling(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from lrmo_cell.errors import InputError
+    from lrmo_cell.files import atomic_path
     from lrmo_cell.fitting.cycling import check_cycling, fit_cycling, lrmo_simulator
     from lrmo_cell.fitting.plots import plot_cycling_fit
     from lrmo_cell.parameters import load_parameter_set
-    from lrmo_cell.studies.storage import atomic_path
 
     out = _output(args.out, ".json")
     if not args.c_rate > 0:
@@ -339,10 +339,10 @@ def _drt(args: argparse.Namespace) -> int:
     import numpy as np
 
     from lrmo_cell.errors import InputError
+    from lrmo_cell.files import atomic_path
     from lrmo_cell.fitting.drt import compute_drt, exchange_current_density, find_peaks
     from lrmo_cell.fitting.plots import plot_drt
     from lrmo_cell.fitting.readers import read_file
-    from lrmo_cell.studies.storage import atomic_path
 
     out = _output(args.out, ".csv")
     if args.area_m2 is not None and not args.area_m2 > 0:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.figure import Figure
 
-from lrmo_cell.studies.storage import save_png
+from lrmo_cell.files import save_png
 
 
 def plot_gitt_fit(frame, pulses, fits, path) -> None:
     """Measured voltage of the whole GITT with each fitted pulse's model voltage over it."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig = Figure(figsize=(8, 4.5))
+    ax = fig.subplots()
     t_h = frame["time_s"].to_numpy() / 3600
     ax.plot(t_h, frame["voltage_V"], color="0.6", lw=1, label="measured")
     for k, (pulse, fit) in enumerate(zip(pulses.itertuples(), fits, strict=True)):
@@ -32,9 +32,8 @@ def plot_gitt_fit(frame, pulses, fits, path) -> None:
 
 def plot_drt(drt, peaks, path) -> None:
     """Nyquist plot of measured and DRT-fitted impedance beside the DRT with its peaks."""
-    import matplotlib.pyplot as plt
-
-    fig, (nyq, dist) = plt.subplots(1, 2, figsize=(10, 4.2))
+    fig = Figure(figsize=(10, 4.2))
+    nyq, dist = fig.subplots(1, 2)
     z, z_fit = np.asarray(drt.z_measured), np.asarray(drt.z_fitted)
     nyq.plot(z.real, -z.imag, "o", ms=3, color="0.4", label="measured")
     nyq.plot(z_fit.real, -z_fit.imag, "-", color="tab:blue", label="DRT fit")
@@ -61,16 +60,9 @@ def plot_drt(drt, peaks, path) -> None:
 def plot_cycling_fit(table, path) -> None:
     """Measured and fitted charge and discharge capacity (and mean discharge voltage) per cycle:
     every series the fit weighs."""
-    import matplotlib.pyplot as plt
-
     has_voltage = "mean_discharge_voltage_V" in table
-    fig, axes = plt.subplots(
-        2 if has_voltage else 1,
-        1,
-        figsize=(7, 6 if has_voltage else 3.5),
-        sharex=True,
-        squeeze=False,
-    )
+    fig = Figure(figsize=(7, 6 if has_voltage else 3.5))
+    axes = fig.subplots(2 if has_voltage else 1, 1, sharex=True, squeeze=False)
     series = [
         (0, "charge_capacity_mAh_per_g", "charge", "tab:blue"),
         (0, "discharge_capacity_mAh_per_g", "discharge", "tab:red"),
