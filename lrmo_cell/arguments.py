@@ -26,26 +26,28 @@ def range_text(gt=None, ge=None, lt=None, le=None, unit: str = "") -> str:
     return f"a finite number{unit}"
 
 
-def number(option: str, gt=None, ge=None, lt=None, le=None, unit: str = "", integer=False):
-    """An argparse type for ``option``: a finite (whole, if ``integer``) number in range."""
+def number(option: str, gt=None, ge=None, lt=None, le=None, unit: str = "", integer=False, name=""):
+    """An argparse type for ``option``: a finite (whole, if ``integer``) number in range.
+
+    ``name`` is the Python parameter the option feeds (``c_rate``), said in the message too, so
+    that it reads the same to users of the command line and of the Python functions.
+    """
     allowed = range_text(gt, ge, lt, le, unit)
-    kind = "a whole number" if integer else "a number"
+    kind = f"{name + ' ' if name else ''}must be {'a whole number' if integer else 'a number'}"
 
     def parse(text: str):
         try:
             value = float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"must be {kind} {allowed}, got {text[:40]!r}"
-            ) from None
+            raise argparse.ArgumentTypeError(f"{kind} {allowed}, got {text[:40]!r}") from None
         if not math.isfinite(value) or (integer and value != int(value)):
-            raise argparse.ArgumentTypeError(f"must be {kind} {allowed}, got {text[:40]!r}")
+            raise argparse.ArgumentTypeError(f"{kind} {allowed}, got {text[:40]!r}")
         for limit, fails in ((gt, value <= (gt or 0)), (ge, value < (ge or 0))):
             if limit is not None and fails:
-                raise argparse.ArgumentTypeError(f"must be {allowed}, got {text!r}")
+                raise argparse.ArgumentTypeError(f"{kind} {allowed}, got {text!r}")
         for limit, fails in ((lt, value >= (lt or 0)), (le, value > (le or 0))):
             if limit is not None and fails:
-                raise argparse.ArgumentTypeError(f"must be {allowed}, got {text!r}")
+                raise argparse.ArgumentTypeError(f"{kind} {allowed}, got {text!r}")
         return int(value) if integer else value
 
     parse.__name__ = option  # argparse names the type in its own messages

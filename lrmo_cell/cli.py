@@ -62,7 +62,11 @@ def _one_line(text: str, limit: int = 400) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one command; return its exit status (2 for bad input, said in one line on stderr)."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit_:  # argparse: bad arguments (2), --help or --version (0)
+        return int(exit_.code or 0)
     name = f"lrmo-cell {args.command}"
     try:
         return int(args.func(args) or 0)

@@ -186,25 +186,30 @@ def output_dir(path: str | os.PathLike, option: str = "--out") -> Path:
 
 @contextlib.contextmanager
 def staged_dir(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield an empty folder beside ``path``; on success it replaces ``path`` as a whole.
+    """Yield an empty staging folder inside ``path``; on success each entry made in it replaces
+    the entry of that name in ``path``, and nothing else in ``path`` is touched.
 
-    A command that fills a folder for minutes (``reproduce``) thus leaves the complete new folder
-    or the old one (or none), never a mixture; on failure the staging folder is removed.
+    A command that fills a folder for minutes (``reproduce``) thus leaves each of its results
+    complete, new or old, never half-written; on failure the staging folder is removed, and one
+    left by a killed run is removed by the next.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(target)
-    staging = Path(new_temporary(target, directory=True))
+    target.mkdir(parents=True, exist_ok=True)
+    marker = target / ".staging"
+    remove_stale_temporaries(marker)
+    staging = Path(new_temporary(marker, directory=True))
     os.chmod(staging, 0o777 & ~_umask())
     try:
         yield staging
-        old = None
-        if target.exists():
-            old = Path(new_temporary(target, directory=True))
-            os.replace(target, old / target.name)
-        os.replace(staging, target)
-        if old is not None:
-            shutil.rmtree(old)
+        for entry in sorted(staging.iterdir()):
+            final = target / entry.name
+            if final.is_dir() and not final.is_symlink():
+                old = Path(new_temporary(marker, directory=True))
+                os.replace(final, old / entry.name)
+                os.replace(entry, final)
+                shutil.rmtree(old)
+            else:
+                os.replace(entry, final)
     finally:
         if staging.exists():
             shutil.rmtree(staging)

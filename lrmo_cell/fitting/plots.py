@@ -1,14 +1,15 @@
-"""Report figures of the fits (PNG): a GITT fit over its data, a DRT with its peaks."""
+"""Report figures of the fits: a GITT fit over its data, a DRT with its peaks, a cycling fit.
+
+Each function returns a ``matplotlib.figure.Figure`` (no pyplot state); the commands save it
+together with the tables it belongs to."""
 
 from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from lrmo_cell.files import save_png
 
-
-def plot_gitt_fit(frame, pulses, fits, path) -> None:
+def gitt_fit_figure(frame, pulses, fits) -> Figure:
     """Measured voltage of the whole GITT with each fitted pulse's model voltage over it."""
     fig = Figure(figsize=(8, 4.5))
     ax = fig.subplots()
@@ -27,10 +28,10 @@ def plot_gitt_fit(frame, pulses, fits, path) -> None:
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    save_png(fig, path)
+    return fig
 
 
-def plot_drt(drt, peaks, path) -> None:
+def drt_figure(drt, peaks) -> Figure:
     """Nyquist plot of measured and DRT-fitted impedance beside the DRT with its peaks."""
     fig = Figure(figsize=(10, 4.2))
     nyq, dist = fig.subplots(1, 2)
@@ -54,10 +55,10 @@ def plot_drt(drt, peaks, path) -> None:
     dist.set(xlabel="tau [s]", ylabel="gamma [Ohm]", title=f"DRT (lambda {drt.lambda_value:.2g})")
     dist.grid(alpha=0.3)
     fig.tight_layout()
-    save_png(fig, path)
+    return fig
 
 
-def plot_cycling_fit(table, path) -> None:
+def cycling_fit_figure(table) -> Figure:
     """Measured and fitted charge and discharge capacity (and mean discharge voltage) per cycle:
     every series the fit weighs."""
     has_voltage = "mean_discharge_voltage_V" in table
@@ -83,4 +84,4 @@ def plot_cycling_fit(table, path) -> None:
     axes[0, 0].set_title("Cycling fit: measured (circles) and fitted model (lines)")
     axes[-1, 0].set_xlabel("cycle")
     fig.tight_layout()
-    save_png(fig, path)
+    return fig

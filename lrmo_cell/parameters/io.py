@@ -11,8 +11,9 @@ taken on trust:
   (:func:`check_value`), so parameters added later are covered without a list to keep;
 - the ``base`` chain has a depth limit, a set that is its own base is refused as circular, and a
   ``base`` that is a path counts from the set's own file;
-- a loaded set must give every parameter of the packaged pristine set, which is what the LRMO
-  model reads (so a parameter the model gains appears here by itself).
+- a set loaded to run the LRMO model (``complete=True``) must give every parameter of the
+  packaged pristine set, which is what the model reads (so a parameter the model gains and the
+  packaged set gives is required here by itself).
 """
 
 from __future__ import annotations
@@ -99,9 +100,7 @@ def _load_json(path: Path, what: str) -> object:
         raise InputError(f"{what} {path} is nested too deeply to be a parameter set") from None
 
 
-def read_parameter_file(
-    name_or_path: str | os.PathLike, relative_to: Path | None = None
-) -> dict:
+def read_parameter_file(name_or_path: str | os.PathLike, relative_to: Path | None = None) -> dict:
     """The raw JSON document of one parameter set file (no base resolution), checked entry by
     entry: every value a finite number in its unit's range, a table or a function name."""
     path = resolve_parameter_file(name_or_path, relative_to)
@@ -243,10 +242,10 @@ _ORDERED = (
 )
 
 
-def _check_set(entries: dict, label: str) -> None:
-    """Checks over the whole resolved set: completeness, and pairs that must be ordered."""
-    required = _root_names()
-    missing = [name for name in required if name not in entries]
+def _check_set(entries: dict, label: str, complete: bool) -> None:
+    """Checks over the whole resolved set: pairs that must be ordered, and (``complete``) that
+    it gives every parameter of the root set."""
+    missing = [name for name in _root_names() if name not in entries] if complete else []
     if missing:
         more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
         raise InputError(
@@ -356,15 +355,17 @@ def _value(name: str, entry_value, path):
     return entry_value
 
 
-def load_parameter_set(name_or_path: str | os.PathLike) -> dict:
+def load_parameter_set(name_or_path: str | os.PathLike, complete: bool = False) -> dict:
     """A parameter set as a dict for ``pybamm.ParameterValues`` (base resolved, checked,
     functions resolved through the registry).
 
     ``name_or_path`` is a sample name ("Ru-1"), a set name ("LRMO_Sun2025_Ru1") or a JSON file.
+    ``complete``: the set is to run the LRMO model, so it must give every parameter of the root
+    set (a fit patch of a PyBaMM set, loaded for its functions, need not).
     Raises :class:`InputError` with one sentence naming the parameter for anything wrong.
     """
     entries = _resolved_entries(name_or_path)
-    _check_set(entries, str(name_or_path))
+    _check_set(entries, str(name_or_path), complete)
     values = {key: _value(key, entry["value"], name_or_path) for key, entry in entries.items()}
     values["chemistry"] = "lithium_ion"
     return values
