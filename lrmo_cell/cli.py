@@ -56,9 +56,13 @@ def _version() -> str:
 
 
 def _one_line(text: str, limit: int = 400) -> str:
-    """A message as one line of bounded length (file content must not flood the terminal)."""
+    """A message as one line of bounded length (file content must not flood the terminal); a
+    long one loses its middle, since its end says what was given ("..., got 'x'")."""
     line = " ".join(str(text).split())
-    return line if len(line) <= limit else line[: limit - 3] + "..."
+    if len(line) <= limit:
+        return line
+    keep = (limit - 5) // 2
+    return f"{line[:keep]} ... {line[-keep:]}"
 
 
 def main(argv: list[str] | None = None) -> int:

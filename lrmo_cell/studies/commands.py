@@ -61,8 +61,7 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--step",
         type=number("--step", gt=0, lt=1),
-        default=0.1,
-        help="relative step of --tornado (default %(default)s)",
+        help="relative step of --tornado (default 0.1)",
     )
     parser.set_defaults(func=run)
 
@@ -88,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
         )
     if not args.vary and not args.tornado:
         raise InputError("sweep needs --vary FIELD=START:STOP:N and/or --tornado PNG")
+    if args.step is not None and not args.tornado:
+        raise InputError("--step is the relative step of --tornado; give --tornado PNG too")
     if args.plot and not args.vary:
         raise InputError("--plot draws a --vary sweep; give --vary FIELD=START:STOP:N")
     design = load_design(args.file, parse_set(args.set))
@@ -122,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
     if args.tornado:
         from lrmo_cell.studies.sensitivity import markdown, plot_tornado, tornado
 
-        rows = tornado(design, args.metric, args.step)
+        rows = tornado(design, args.metric, 0.1 if args.step is None else args.step)
         plot_tornado(
             rows,
             args.metric,

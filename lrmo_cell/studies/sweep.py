@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import re
 import shutil
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ def parse_vary(text: str, design: Design) -> Axis:
             f"--vary {field}: START and STOP must be numbers and N a whole number, "
             f"got {start}:{stop}:{count}"
         ) from None
+    if not (math.isfinite(start_f) and math.isfinite(stop_f)):
+        raise InputError(f"--vary {field}: START and STOP must be finite, got {start}:{stop}")
     if not 1 <= n <= MAX_AXIS_POINTS:
         raise InputError(
             f"--vary {field}: N must be from 1 to {MAX_AXIS_POINTS:.0e} points, got {n:.4g} "
