@@ -4,9 +4,9 @@ A sweep with ``--out s.parquet`` keeps ``s.parquet.parts/``: its manifest ``swee
 sweep's full specification, written first and atomically) and one ``part-NNNNN.parquet`` per
 finished chunk. A rerun of the same sweep resumes from the parts; a folder with another sweep's
 manifest, or with parts and no manifest, is refused, so rows of two sweeps are never mixed. The
-final table is streamed from the parts one chunk at a time (memory: one chunk), written to a
-temporary inside the parts folder and moved onto ``--out``; then the parts go, the manifest
-last. A kill at any moment thus leaves the complete result or resumable parts, nothing else.
+final table is streamed from the parts one chunk at a time (memory: one chunk) into the parts
+folder, the parts go, and the table moves onto ``--out``; the manifest goes last. A kill at any
+moment thus leaves the complete result or the resumable folder (see :meth:`PartStore.combine`).
 
 ``atomic_path`` and ``save_png`` are re-exported here for code written before the file helpers
 moved to the ground floor (:mod:`lrmo_cell.files`); new code imports them from there.
@@ -94,7 +94,7 @@ class PartStore:
                     "choose another --out"
                 )
             return
-        if self._parts():
+        if self._parts() or self.final.exists():
             raise InputError(
                 f"{self.folder} holds parts but no {MANIFEST}, so nothing tells which sweep they "
                 "belong to; remove it or choose another --out"
@@ -106,46 +106,63 @@ class PartStore:
         with atomic_path(self.part_path(index)) as tmp:
             frame.to_parquet(tmp, index=False)
 
+    @property
+    def final(self) -> Path:
+        """The complete table inside the folder, before it moves onto ``out``."""
+        return self.folder / f"final{self.out.suffix.lower()}"
+
     def combine(self, n_parts: int, spec: str) -> None:
-        """Stream the parts in order into the final table (one part in memory at a time), move
-        it onto ``out``, then remove the parts and, last, the manifest and the folder."""
+        """Stream the parts in order into the final table (one part in memory at a time) inside
+        the folder, remove the parts, move the table onto ``out``, then remove the manifest and
+        the folder.
+
+        Between the move and the folder's removal there are two system calls, so a kill leaves
+        the result or the parts folder (with its parts or its final table: a rerun moves that
+        into place), and only in those microseconds both; a rerun then finds the result is this
+        sweep's and removes the folder.
+        """
+        if not self.final.is_file():
+            tmp = new_temporary(self.out, folder=self.folder)
+            try:
+                self._stream(n_parts, spec, tmp)
+                publish(tmp, self.final)
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(tmp)
+        for path in self._parts():
+            path.unlink()
+        os.replace(self.final, self.out)
+        self.discard()
+
+    def _stream(self, n_parts: int, spec: str, tmp: str) -> None:
         import pandas as pd
         import pyarrow.parquet as pq
 
-        tmp = new_temporary(self.out, folder=self.folder)
+        if self.out.suffix.lower() == ".csv":
+            with open(tmp, "w", newline="") as stream:
+                for i in range(n_parts):
+                    part = pd.read_parquet(self.part_path(i))
+                    part.to_csv(stream, header=i == 0, index=False)
+            return
+        writer = None
         try:
-            if self.out.suffix.lower() == ".csv":
-                with open(tmp, "w", newline="") as stream:
-                    for i in range(n_parts):
-                        part = pd.read_parquet(self.part_path(i))
-                        part.to_csv(stream, header=i == 0, index=False)
-            else:
-                writer = None
-                try:
-                    for i in range(n_parts):
-                        table = pq.read_table(self.part_path(i))
-                        if writer is None:
-                            metadata = {**(table.schema.metadata or {}), METADATA_KEY: spec}
-                            schema = table.schema.with_metadata(metadata)
-                            writer = pq.ParquetWriter(tmp, schema)
-                        writer.write_table(table)
-                finally:
-                    if writer is not None:
-                        writer.close()
-            publish(tmp, self.out)
+            for i in range(n_parts):
+                table = pq.read_table(self.part_path(i))
+                if writer is None:
+                    metadata = {**(table.schema.metadata or {}), METADATA_KEY: spec}
+                    writer = pq.ParquetWriter(tmp, table.schema.with_metadata(metadata))
+                writer.write_table(table)
         finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(tmp)
-        self.discard()
+            if writer is not None:
+                writer.close()
 
     def discard(self) -> None:
         """Remove the parts, then the manifest, then the folder (the manifest goes last, so a
         folder with parts always says which sweep they are)."""
-        for path in self._parts():
+        for path in [*self._parts(), *self.folder.glob(".*.tmp")]:
             path.unlink()
-        for stale in self.folder.glob(".*.tmp"):
-            stale.unlink()
-        with contextlib.suppress(FileNotFoundError):
-            self.manifest.unlink()
+        for path in (self.final, self.manifest):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
         with contextlib.suppress(OSError):
             self.folder.rmdir()

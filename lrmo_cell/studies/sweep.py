@@ -230,7 +230,12 @@ def run_sweep_to_file(
                 return "reused"
             check_out(design, axes, store.out, chunk_size, overwrite)
             store.claim(spec)
-            pending = [k for k in range(len(bounds)) if not store.done(k)]
+            # a run killed after streaming the final table left it complete in the folder
+            pending = (
+                []
+                if store.final.is_file()
+                else [k for k in range(len(bounds)) if not store.done(k)]
+            )
             for k, columns in _chunks(design, axes, bounds, pending, outputs, client):
                 store.write(k, pd.DataFrame(columns))
             store.combine(len(bounds), spec)
