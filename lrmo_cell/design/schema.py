@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import difflib
 import math
+import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import tomllib
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from lrmo_cell.design.core import Design, range_text
