@@ -175,6 +175,22 @@ def output_file(
     return target
 
 
+def distinct_outputs(outputs: dict[str, str | os.PathLike | None], inputs=()) -> None:
+    """Refuse two options writing the same file, or an output that is one of the ``inputs``
+    (a result written over the measured data it came from would lose that data)."""
+    seen: dict[Path, str] = {}
+    for option, path in outputs.items():
+        if path is None:
+            continue
+        resolved = Path(path).resolve()
+        if resolved in seen:
+            raise InputError(f"{option} and {seen[resolved]} name the same file {str(path)!r}")
+        seen[resolved] = option
+        for source in inputs:
+            if Path(source).exists() and Path(source).resolve() == resolved:
+                raise InputError(f"{option} {str(path)!r} is the input file; write elsewhere")
+
+
 def output_dir(path: str | os.PathLike, option: str = "--out") -> Path:
     """Check, before any work, that ``path`` can be (or already is) an output folder."""
     target = Path(path)

@@ -81,6 +81,9 @@ def _make_workspace(root: Path) -> None:
     _timeseries().to_csv(root / "gitt.csv", index=False)
     _spectrum().to_csv(root / "eis.csv", index=False)
     _cycles().to_csv(root / "cycles.csv", index=False)
+    # inputs named like the table a fit writes beside its --out (run.json -> run_pulses.csv)
+    _timeseries().to_csv(root / "run_pulses.csv", index=False)
+    _cycles().to_csv(root / "fit_cycles.csv", index=False)
     (root / "binary.csv").write_bytes(bytes(range(256)) * 64)
     (root / "binary.json").write_bytes(b"\x00\x01\x02" * 300)
     (root / "binary.toml").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" * 100)
@@ -442,6 +445,7 @@ CASES = [
         ],
         "--plot",
     ),
+    ([*SWEEP, "--plot", "p.png", "--tornado", "p.png"], "same file"),
     ([*SWEEP, "--dask", "nonsense"], "--dask"),
     ([*SWEEP, "--dask", "tcp://127.0.0.1:1"], "--dask"),
     ([*SWEEP, "--dask", "tcp://127.0.0.1:99999"], "--dask"),
@@ -531,6 +535,7 @@ CASES = [
     (["bpx", "nothing", "--out", "cell.json"], "sample"),
     (["bpx", S + "negative_radius.json", "--out", "cell.json"], RADIUS),
     (["bpx", "LRMO_Sun2025_Ru1_graphite"], "--out"),
+    (["bpx", "existing.json", "--out", "existing.json"], "input file"),
     # ---- reproduce
     (["reproduce", "--out", "existing.csv"], "--out"),
     (["reproduce", "--out", "/dev/null/results"], "--out"),
@@ -599,6 +604,9 @@ CASES = [
     ([*DRT, "--window", "ct=1:inf", "--out", "peaks.csv"], "--window"),
     ([*DRT, "--window", "=1:2", "--out", "peaks.csv"], "--window"),
     ([*DRT, "--window", "ct", "--out", "peaks.csv"], "--window"),
+    (["fit", "drt", "eis.csv", "--out", "eis.csv"], "input file"),
+    (["fit", "gitt", "run_pulses.csv", "--out", "run.json"], "input file"),
+    (["fit", "cycling", "fit_cycles.csv", "--fit", RADIUS, "--out", "fit.json"], "input file"),
     # ---- fit cycling
     (["fit", "cycling", "absent.csv", "--fit", RADIUS, "--out", "p.json"], "does not exist"),
     (["fit", "cycling", "binary.mpr", "--fit", RADIUS, "--out", "p.json"], "per-cycle"),

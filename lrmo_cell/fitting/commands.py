@@ -133,15 +133,18 @@ def register(subparsers) -> None:
     drt.set_defaults(func=_drt)
 
 
-def _outputs(path: str, suffix: str, extras: tuple[str, ...]) -> list[Path]:
+def _outputs(path: str, suffix: str, extras: tuple[str, ...], inputs) -> list[Path]:
     """The main output and the files written beside it (``<stem><extra>``), all checked before
-    any work: each must be a writable file place."""
-    from lrmo_cell.files import output_file
+    any work: each must be a writable file place, and none may be an input file."""
+    from lrmo_cell.files import distinct_outputs, output_file
 
     out = output_file(path, "--out", (suffix,))
     beside = [out.with_name(out.stem + extra) for extra in extras]
+    labels = {"--out": out}
     for extra in beside:
-        output_file(extra, f"--out (the {extra.suffix[1:].upper()} beside it)")
+        label = f"--out (the {extra.suffix[1:].upper()} beside it)"
+        labels[label] = output_file(extra, label)
+    distinct_outputs(labels, inputs)
     return [out, *beside]
 
 
@@ -188,7 +191,9 @@ def _gitt(args: argparse.Namespace) -> int:
     from lrmo_cell.fitting.plots import gitt_fit_figure
     from lrmo_cell.fitting.readers import read_file
 
-    out, pulses_csv, png = _outputs(args.out, ".json", ("_pulses.csv", "_fit.png"))
+    out, pulses_csv, png = _outputs(
+        args.out, ".json", ("_pulses.csv", "_fit.png"), [args.file, args.model]
+    )
     read_options = {"charge_positive": True} if args.charge_positive else {}
     frame = read_file(args.file, kind="timeseries", **read_options)
     pulses = detect_pulses(frame, source=args.file)
@@ -301,7 +306,9 @@ def _cycling(args: argparse.Namespace) -> int:
     from lrmo_cell.fitting.readers import read_cycling_csv
     from lrmo_cell.parameters import load_parameter_set
 
-    out, cycles_csv, png = _outputs(args.out, ".json", ("_cycles.csv", "_fit.png"))
+    out, cycles_csv, png = _outputs(
+        args.out, ".json", ("_cycles.csv", "_fit.png"), [args.file, args.model]
+    )
     measured = check_cycling(read_cycling_csv(args.file), source=args.file)
     try:
         values = load_parameter_set(args.model, complete=True)
@@ -359,7 +366,7 @@ def _drt(args: argparse.Namespace) -> int:
     from lrmo_cell.fitting.plots import drt_figure
     from lrmo_cell.fitting.readers import read_file
 
-    out, png = _outputs(args.out, ".csv", (".png",))
+    out, png = _outputs(args.out, ".csv", (".png",), [args.file])
     windows = _windows(args.window) if args.window else None
     frame = read_file(args.file, kind="impedance")
     drt = compute_drt(frame, args.drop_inductive_tail, source=args.file)

@@ -149,10 +149,11 @@ def _validate(args) -> int:
 
 def _bpx(args) -> int:
     from lrmo_cell.errors import InputError
-    from lrmo_cell.files import output_file
+    from lrmo_cell.files import distinct_outputs, output_file
     from lrmo_cell.parameters import load_parameter_set
 
     output_file(args.out, "--out", (".json",))
+    distinct_outputs({"--out": args.out}, [args.set])
     if "Negative particle radius [m]" not in load_parameter_set(args.set, complete=True):
         raise InputError(
             f"bpx needs a full-cell parameter set (BPX has no half-cell form); {args.set!r} is a "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from lrmo_cell.arguments import number
 
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     from lrmo_cell.design.core import SCALAR_OUTPUTS
     from lrmo_cell.design.schema import load_design, parse_set
     from lrmo_cell.errors import InputError
-    from lrmo_cell.files import output_file
+    from lrmo_cell.files import distinct_outputs, output_file
     from lrmo_cell.studies.storage import check_table_path
 
     # every output place is checked before any work, so a bad one costs nothing
@@ -81,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
     for option in ("plot", "tornado"):
         if getattr(args, option):
             output_file(getattr(args, option), f"--{option}", (".png",))
+    distinct_outputs({"--out": args.out, "--plot": args.plot, "--tornado": args.tornado})
     if args.metric not in SCALAR_OUTPUTS:
         raise InputError(
             f"--metric must be one of {', '.join(SCALAR_OUTPUTS)}, got {args.metric!r}"
@@ -138,9 +140,17 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     try:
         if args.out:
-            status = run_sweep_to_file(
-                design, axes, args.out, args.chunk_size, client, overwrite=args.overwrite
-            )
+            try:
+                status = run_sweep_to_file(
+                    design, axes, args.out, args.chunk_size, client, overwrite=args.overwrite
+                )
+            except KeyboardInterrupt:
+                print(
+                    f"lrmo-cell sweep: interrupted; the finished chunks are kept in "
+                    f"{args.out}.parts: run the same command again to resume",
+                    file=sys.stderr,
+                )
+                return 130
             from lrmo_cell.studies.storage import iter_table
 
             chunks = iter_table(args.out, args.chunk_size)
