@@ -211,7 +211,7 @@ def staged_dir(path: str | os.PathLike) -> Iterator[Path]:
     """
     target = Path(path)
     target.mkdir(parents=True, exist_ok=True)
-    marker = target / ".staging"
+    marker = target / "staging"  # its temporaries: .staging.<pid>.<random>.tmp
     remove_stale_temporaries(marker)
     staging = Path(new_temporary(marker, directory=True))
     os.chmod(staging, 0o777 & ~_umask())

@@ -216,7 +216,11 @@ def test_a_killed_reproduce_leaves_complete_results_after_the_next_run(tmp_path)
         "results",
     ]
     process = subprocess.Popen(command, cwd=tmp_path, env=ENV, stdout=subprocess.DEVNULL)
-    time.sleep(1.5)
+    # kill it once it has written some of its results (into its staging folder), not before
+    deadline = time.monotonic() + 60
+    while not any(out.glob(".staging.*/designs/*.png")):
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.01)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=60)
     # what is visible: the user's own file and, at most, a hidden staging folder
