@@ -239,3 +239,21 @@ def test_every_packaged_value_passes_the_unit_rules():
     assert all(("[V" in n or "[A]" in n or "per lost oxygen" in n) for n in free), free
     for name in ("pristine", "Ru-0.5", "Ru-1", "Ru-3", "LRMO_Sun2025_Ru1_graphite"):
         load_parameter_set(name, complete=True)
+
+
+def test_an_installed_package_registers_functions_through_the_entry_point(tmp_path, monkeypatch):
+    """A package on the path that declares a function under 'lrmo_cell.parameter_functions'
+    makes that one function (and no other of its module) usable in a set."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "my_ocps.py").write_text(
+        "def flat(sto):\n    return 4.0\n\ndef other(sto):\n    pass\n"
+    )
+    info = site / "my_ocps-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: my-ocps\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[lrmo_cell.parameter_functions]\nflat = my_ocps:flat\n")
+    monkeypatch.syspath_prepend(str(site))
+    assert resolve_function("Positive electrode OCP [V]", "my_ocps:flat")(0.5) == 4.0
+    with pytest.raises(InputError, match="not a registered function"):
+        resolve_function("Positive electrode OCP [V]", "my_ocps:other")

@@ -14,7 +14,9 @@ from lrmo_cell.arguments import number
 
 def register(subparsers) -> None:
     fit = subparsers.add_parser(
-        "fit", help="fit parameters to measured data (GITT, EIS/DRT)", description=__doc__
+        "fit",
+        help="fit parameters to measured data (GITT, EIS/DRT, per-cycle capacities)",
+        description=__doc__,
     )
     kinds = fit.add_subparsers(dest="kind", required=True, parser_class=type(fit))
 
