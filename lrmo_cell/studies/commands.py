@@ -153,7 +153,9 @@ def run(args: argparse.Namespace) -> int:
                 return 130
             from lrmo_cell.studies.storage import iter_table
 
-            chunks = iter_table(args.out, args.chunk_size)
+            # only what the summary reads: memory stays one chunk of three columns
+            columns = [*(a.field for a in axes), args.metric]
+            chunks = iter_table(args.out, args.chunk_size, columns)
         else:
             status, chunks = "computed", [run_sweep(design, axes, None, args.chunk_size, client)]
         summary = summarise(chunks, axes, args.metric, keep_values=bool(args.plot))

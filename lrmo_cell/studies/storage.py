@@ -49,17 +49,18 @@ def finished_manifest(path: str | os.PathLike) -> str | None:
     return value.decode() if value is not None else None
 
 
-def iter_table(path: str | os.PathLike, rows: int = 200_000):
-    """A .csv or .parquet table as DataFrames of at most ``rows`` rows (memory: one of them)."""
+def iter_table(path: str | os.PathLike, rows: int = 200_000, columns: list[str] | None = None):
+    """A .csv or .parquet table (``columns`` of it, default all) as DataFrames of at most
+    ``rows`` rows (memory: one of them)."""
     import pandas as pd
 
     path = Path(path)
     if path.suffix.lower() == ".csv":
-        yield from pd.read_csv(path, chunksize=rows)
+        yield from pd.read_csv(path, chunksize=rows, usecols=columns)
         return
     import pyarrow.parquet as pq
 
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=rows):
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=rows, columns=columns):
         yield batch.to_pandas()
 
 
