@@ -228,3 +228,38 @@ def test_a_killed_reproduce_leaves_complete_results_after_the_next_run(tmp_path)
     subprocess.run(command, cwd=tmp_path, env=ENV, check=True, capture_output=True)
     assert {p.name for p in out.iterdir()} == {"notes.txt", "designs", "README.md"}
     assert (out / "notes.txt").read_text() == "mine\n"
+
+
+def test_a_killed_writers_temporary_is_removed_by_the_next_write(tmp_path):
+    """A process killed inside an atomic write leaves its temporary; the next write of the same
+    file removes it (its writer is dead), and leaves a live writer's temporary alone."""
+    code = (
+        "import sys, time\n"
+        "from lrmo_cell.files import atomic_path\n"
+        "with atomic_path(sys.argv[1]) as tmp:\n"
+        "    open(tmp, 'w').write('half')\n"
+        "    print('writing', flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    target = tmp_path / "table.csv"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", code, str(target)], stdout=subprocess.PIPE, text=True, env=ENV
+    )
+    assert writer.stdout.readline().strip() == "writing"
+    live = subprocess.Popen(
+        [sys.executable, "-c", code, str(target)], stdout=subprocess.PIPE, text=True, env=ENV
+    )
+    assert live.stdout.readline().strip() == "writing"
+    writer.send_signal(signal.SIGKILL)
+    writer.wait(timeout=30)
+    assert len(list(tmp_path.glob(".table.csv.*.tmp"))) == 2
+
+    from lrmo_cell.files import atomic_path
+
+    with atomic_path(target) as tmp:
+        Path(tmp).write_text("complete\n")
+    left = list(tmp_path.glob(".table.csv.*.tmp"))
+    assert [p.name.split(".")[3] for p in left] == [str(live.pid)]
+    assert target.read_text() == "complete\n"
+    live.send_signal(signal.SIGKILL)
+    live.wait(timeout=30)
