@@ -131,10 +131,8 @@ def save_png(fig, path: str | os.PathLike, dpi: int = 130) -> None:
 
 
 def _first_existing(path: Path) -> Path:
-    for candidate in (path, *path.parents):
-        if candidate.exists():
-            return candidate
-    return Path(".")
+    """``path`` or its nearest existing ancestor (a relative path ends at ".", which exists)."""
+    return next(c for c in (path, *path.parents) if c.exists())
 
 
 def _check_writable_folder(folder: Path, option: str, path: str | os.PathLike) -> None:
