@@ -184,13 +184,20 @@ def _chunks(design, axes, bounds, pending, outputs, client):
         yield futures[future], future.result()
 
 
-def check_out(design: Design, axes: list[Axis], out, chunk_size: int, overwrite: bool) -> None:
+def check_out(
+    design: Design,
+    axes: list[Axis],
+    out,
+    chunk_size: int,
+    overwrite: bool,
+    outputs: tuple[str, ...] = SWEEP_OUTPUTS,
+) -> None:
     """Refuse an existing ``out`` that is not this very sweep's result, unless ``overwrite``."""
     from lrmo_cell.studies.storage import finished_manifest
 
     out = Path(out)
     if out.exists() and not overwrite:
-        if finished_manifest(out) != _manifest(design, axes, chunk_size, SWEEP_OUTPUTS):
+        if finished_manifest(out) != _manifest(design, axes, chunk_size, outputs):
             raise InputError(
                 f"--out {out} already exists and is not this sweep's result; pass "
                 "--overwrite to replace it, or choose another file"
@@ -228,7 +235,7 @@ def run_sweep_to_file(
             if finished_manifest(store.out) == spec:
                 store.discard()
                 return "reused"
-            check_out(design, axes, store.out, chunk_size, overwrite)
+            check_out(design, axes, store.out, chunk_size, overwrite, outputs)
             store.claim(spec)
             # a run killed after streaming the final table left it complete in the folder
             pending = (
