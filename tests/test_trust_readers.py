@@ -66,6 +66,7 @@ FILE_CASES = [
     (readers.read_file, "neg_f.csv", SPECTRUM.assign(frequency_Hz=-1.0), {}, "frequency_Hz"),
     (readers.read_file, "dup_f.csv", SPECTRUM.assign(frequency_Hz=1.0), {}, "duplicated"),
     (readers.read_file, "short.csv", SPECTRUM.iloc[:3], {}, "at least 5"),
+    (readers.read_file, "zero_z.csv", SPECTRUM.assign(z_real_ohm=0.0, z_imag_ohm=0.0), {}, "zero"),
     (readers.read_cycling_csv, "cycling.mpr", b"\x00" * 10, {}, "per-cycle"),
     (readers.read_cycling_csv, "series.csv", SERIES, {}, "time series"),
     (

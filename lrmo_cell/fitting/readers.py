@@ -124,6 +124,8 @@ def check_impedance(frame: pd.DataFrame, source: str | Path = "data") -> pd.Data
         raise InputError(f"{source}: impedance columns contain NaN or infinite values.")
     if (out["frequency_Hz"] <= 0).any():
         raise InputError(f"{source}: frequency_Hz must be > 0 Hz.")
+    if not np.hypot(out["z_real_ohm"], out["z_imag_ohm"]).gt(0).any():
+        raise InputError(f"{source}: the impedance is zero at every frequency.")
     if out["frequency_Hz"].duplicated().any():
         raise InputError(f"{source}: frequency_Hz has duplicated values; average or drop them.")
     return out.sort_values("frequency_Hz", ascending=False).reset_index(drop=True)
