@@ -73,16 +73,14 @@ def markdown(rows: list, metric: str, top: int | None = None) -> str:
 
 def plot_tornado(rows: list, metric: str, path, title: str = "", top: int = 16) -> None:
     """Horizontal tornado bars (low step blue, high step orange) around the design value."""
-    import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from lrmo_cell.studies.storage import save_png
+    from lrmo_cell.files import save_png
 
     shown = rows[:top][::-1]
     base = shown[0]["base_metric"] if shown else 0.0
-    fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(shown) + 1.6))
+    fig = Figure(figsize=(7.5, 0.32 * len(shown) + 1.6))
+    ax = fig.subplots()
     for j, r in enumerate(shown):
         ax.barh(
             j,
