@@ -247,3 +247,27 @@ def test_simulate_cycling_runs_model2_sets(first_cycles):
     # first charge: TM slope plus the activation plateau, below the 1.2 Li of the formula
     theoretical = 1.2 * 96485.33212 / 3.6 / 84.81  # mAh/g
     assert 0.8 * theoretical < frame.loc[0, "charge_capacity_mAh_per_g"] < theoretical
+
+
+BUDGET_PARTS = (
+    "Sites destroyed by oxygen loss [mAh.g-1]",
+    "Li stranded in the TM couple at the cut-off [mAh.g-1]",
+    "Li stranded in the oxygen couple at the cut-off [mAh.g-1]",
+    "Li gained by the electrolyte [mAh.g-1]",
+    "Li taken up as Li2O2 on RuO2 [mAh.g-1]",
+)
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_first_cycle_budget_adds_up_to_the_irreversible_capacity(first_cycles, name):
+    """The split is built from the hosts' states; charge minus discharge comes from the current:
+    two independent routes to one number."""
+    from lrmo_cell.models.model2.budget import first_cycle_budget
+
+    frame, solution, values = first_cycles[name]
+    budget = first_cycle_budget(solution, values)
+    irreversible = (
+        frame.loc[0, "charge_capacity_mAh_per_g"] - frame.loc[0, "discharge_capacity_mAh_per_g"]
+    )
+    assert sum(budget[part] for part in BUDGET_PARTS) == pytest.approx(irreversible, rel=1e-5)
+    assert budget["Sites destroyed by oxygen loss [mAh.g-1]"] > 0

@@ -70,6 +70,7 @@ class Inventories(PositiveSubModel):
                 "Active powder mass [g]": mass_g,
                 "Released oxygen [umol.g-1]": 1e6 * released / mass_g,
                 "Escaped oxygen [umol.g-1]": 1e6 * pools["escaped"] / mass_g,
+                "Oxygen reduced to Li2O2 on RuO2 [umol.g-1]": 1e6 * pools["reduced"] / mass_g,
                 "RuO2-bound oxygen [umol.g-1]": 1e6
                 * (pools["adsorbed"] + pools["reduced"])
                 / mass_g,

@@ -16,7 +16,7 @@ oxygen couple at their rim by the factor kappa (so the oxygen couple's rate cons
 phi + kappa phi), in both directions, as a catalyst must), and carry Gamma_Ru A_RuO2 oxygen sites
 (one O2 per coordinatively unsaturated Ru of RuO2(110)). More treatment therefore means less oxygen
 loss but also more blocked surface, Li removed and inactive mass
-(``lrmo_cell.parameters.treatment``), so an optimum can emerge. """
+(``lrmo_cell.parameters.treatment``), so an optimum can emerge."""
 
 from __future__ import annotations
 
