@@ -271,3 +271,28 @@ def test_first_cycle_budget_adds_up_to_the_irreversible_capacity(first_cycles, n
     )
     assert sum(budget[part] for part in BUDGET_PARTS) == pytest.approx(irreversible, rel=1e-5)
     assert budget["Sites destroyed by oxygen loss [mAh.g-1]"] > 0
+
+
+@pytest.fixture(scope="module")
+def full_cell():
+    """Ru-1 || graphite with PyBaMM's SEI: 0.1C formation, then two C/3 cycles, 2.0-4.6 V."""
+    values = _values("LRMO2_Sun2025_Ru1_graphite")
+    i_1c = values["Nominal cell capacity [A.h]"]
+    experiment = pybamm.Experiment(
+        [(f"Charge at {i_1c / 10} A until 4.6 V", f"Discharge at {i_1c / 10} A until 2.0 V")]
+        + [(f"Charge at {i_1c / 3} A until 4.6 V", f"Discharge at {i_1c / 3} A until 2.0 V")] * 2
+    )
+    options = {"working electrode": "both", "SEI": "solvent-diffusion limited"}
+    return _simulation(values, options=options, experiment=experiment).solve()
+
+
+def test_full_cell_conserves_lithium_with_sei_and_oxygen_crossover(full_cell):
+    rate, total, algebraic = _time_derivative(full_cell, "Total lithium in all inventories [mol]")
+    assert algebraic == 0
+    assert np.abs(rate).max() * 3600 < 1e-10 * total[0]
+    # both side reactions of the graphite take Li: escaped O2 four per molecule, and the SEI
+    escaped_umol_per_g = full_cell["Escaped oxygen [umol.g-1]"].entries[-1]
+    mass_g = full_cell["Active powder mass [g]"].entries[0]
+    crossover = full_cell["Loss of lithium to oxygen crossover [mol]"].entries[-1]
+    assert crossover == pytest.approx(4 * escaped_umol_per_g * 1e-6 * mass_g, rel=1e-3)
+    assert full_cell["Loss of lithium to negative SEI [mol]"].entries[-1] > 0
