@@ -167,7 +167,7 @@ def export_bpx(set_name: str, path: str | os.PathLike) -> str:
 
     import bpx
 
-    from lrmo_cell.studies.storage import atomic_path
+    from lrmo_cell.files import atomic_path
 
     obj = bpx.parse_bpx_obj(bpx_dict(set_name))
     with atomic_path(path) as tmp:

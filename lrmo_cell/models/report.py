@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lrmo_cell.studies.storage import atomic_path, save_png
+from lrmo_cell.files import atomic_path, save_png
 
 from .cycling import active_powder_mass_g, run_cycling, simulate_cycling
 from .validation import calibration_table, compare, table_metrics
