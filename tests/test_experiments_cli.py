@@ -214,3 +214,36 @@ def test_a_time_series_overlay_needs_the_measured_mass(tmp_path, capsys):
     assert main(["experiment", "formation", "Ru-1", "--data", str(data), "--out", out]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "--mass-g" in err
+
+
+def test_validate_runs_the_calibration_then_writes_the_predictions(tmp_path, monkeypatch):
+    """`lrmo-cell validate` keeps its calibration (and its exit status) and adds one call of the
+    virtual lab's report; both are replaced by recorders here, the real ones run below."""
+    import lrmo_cell.experiments.report as lab_report
+    import lrmo_cell.models.report as model_report
+
+    calls = []
+    monkeypatch.setattr(
+        model_report, "write_validation_report", lambda out: calls.append(("calibration", out))
+    )
+    monkeypatch.setattr(lab_report, "write_predictions", lambda out: calls.append(("lab", out)))
+    assert main(["validate", "--out", str(tmp_path)]) == 1  # the recorder "fails" calibration
+    assert calls == [("calibration", str(tmp_path)), ("lab", str(tmp_path))]
+
+
+@pytest.mark.slow
+def test_predictions_section_follows_the_calibration_in_the_report(tmp_path):
+    from lrmo_cell.experiments.report import HEADING, write_predictions
+
+    (tmp_path / "report.md").write_text("# calibration\n\n| row | value |\n")
+    report = write_predictions(tmp_path)
+    text = report.read_text()
+    assert text.startswith("# calibration\n\n| row | value |\n\n" + HEADING)
+    assert text.count(HEADING) == 1
+    for name in re.findall(r"!\[(lab_[a-z_]+\.png)\]", text):
+        assert (tmp_path / name).read_bytes()[:4] == PNG
+    assert len(re.findall(r"!\[(lab_[a-z_]+\.png)\]", text)) == 5
+    assert "first cycle at 0.1C [mAh/g]" in text and "not explained by the above" in text
+    # the calibration targets a lab experiment also shows are marked, not passed off as
+    # predictions
+    assert "calibration rows ru1_1c_capacity" in text

@@ -1,5 +1,5 @@
 """``lrmo-cell experiment {formation,rate,cv,gitt,eis,cycling} SAMPLE ... --out FILE``: the
-virtual lab from the command line.
+virtual lab from the command line, and its predictions section in ``lrmo-cell validate``.
 
 The table goes to ``--out`` (.csv, .parquet or .json by extension, written atomically), the
 figure to ``--plot`` (.png); ``--data FILE`` reads a measured file through
@@ -27,7 +27,7 @@ def _floats(text: str) -> tuple[float, ...]:
 
 
 def register(subparsers) -> None:
-    """Add ``experiment`` to the ``lrmo-cell`` parser."""
+    """Add ``experiment`` to the ``lrmo-cell`` parser and the predictions to ``validate``."""
     experiment = subparsers.add_parser(
         "experiment",
         help="run one of the study's experiments on the LRMO model (the virtual lab)",
@@ -90,6 +90,26 @@ def register(subparsers) -> None:
     cycling.add_argument("--cycles", type=int, default=10, help="cycles after formation (10)")
     cycling.add_argument("--formation-c-rate", type=float, default=0.1, help="default 0.1")
     cycling.add_argument("--formation-cycles", type=int, default=1, help="default 1")
+    _extend_validate(subparsers)
+
+
+def _extend_validate(subparsers) -> None:
+    """``lrmo-cell validate`` (registered by ``lrmo_cell.models.commands``) also writes the
+    virtual lab's predictions section. The wiring sits here, in the command layer: the model
+    package lies below the experiments and may not import them."""
+    validate = subparsers.choices.get("validate")
+    if validate is None:
+        return
+    calibration = validate.get_default("func")
+
+    def calibration_and_predictions(args) -> int:
+        from lrmo_cell.experiments.report import write_predictions
+
+        status = calibration(args)
+        write_predictions(args.out)
+        return status
+
+    validate.set_defaults(func=calibration_and_predictions)
 
 
 def _path(option: str, value: str | None, suffixes: tuple[str, ...]) -> Path | None:

@@ -136,7 +136,7 @@ def first_cycle_budget(
         ("first discharge", row["discharge_capacity_mAh_per_g"]),
         ("irreversible (charge - discharge)", irreversible),
         ("O2 released from the lattice (4 e- per O2)", released),
-        ("O2 recaptured and reduced back on discharge", -recaptured),
+        ("O2 recaptured and reduced back on discharge", 0.0 - recaptured),  # no "-0.00"
         ("Li the host did not take back by the discharge limit", li_out),
         ("not explained by the above", irreversible - (released - recaptured + li_out)),
     ]

@@ -75,6 +75,9 @@ def rate(runs: dict, measured=None) -> Figure:
                 frame["c_rate"], frame[name], "o-", color=MODEL, label="model"
             )
         axes[1, column].set_xlabel("C-rate")
+        for row in (0, 1):
+            axes[row, column].set_xticks(frame["c_rate"], [f"{r:g}" for r in frame["c_rate"]])
+            axes[row, column].minorticks_off()
     if measured is not None:
         for row, name in enumerate(("discharge_capacity_mAh_per_g", "mean_discharge_voltage_V")):
             axes[row, 0].semilogx(
