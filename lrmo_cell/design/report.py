@@ -77,16 +77,15 @@ def table(report: dict, with_sources: bool = False) -> str:
 def plot_mass_breakdown(report: dict, path: str) -> None:
     """Stacked bar of the mass breakdown (g), each segment labelled with its share, to PNG."""
     import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     from lrmo_cell.studies.storage import save_png
 
     masses = {k: v for k, v in report["mass_breakdown_g"].items() if v > 0}
     total = report["mass_g"]
-    fig, ax = plt.subplots(figsize=(6.4, 5.2))
-    colors = plt.get_cmap("tab20").colors
+    fig = Figure(figsize=(6.4, 5.2))
+    ax = fig.subplots()
+    colors = matplotlib.colormaps["tab20"].colors
     bottom = 0.0
     for i, (name, grams) in enumerate(masses.items()):
         ax.bar(

@@ -48,7 +48,8 @@ def formation(runs: dict, measured=None, full_cell: bool = False) -> Figure:
             ls="--",
             label="O2 escaped (gas)",
         )
-        bottom.set_xlabel("specific charge [mAh/g]")
+        for ax in (top, bottom):
+            ax.set_xlabel("specific charge [mAh/g]")
     if measured is not None:
         axes[0, 0].plot(
             measured["charge_mAh_per_g"],
@@ -197,7 +198,7 @@ def spectra(runs: dict, drt: dict | None = None, measured=None) -> Figure:
     if drt is not None:
         axes[1, 0].set_ylabel("DRT peak resistance [Ω]\n(0.01-10 s, 10-100 s)")
         axes[1, 0].legend(fontsize=7)
-    fig.suptitle("Impedance and DRT")
+    fig.suptitle("Impedance" if drt is None else "Impedance and DRT")
     return fig
 
 

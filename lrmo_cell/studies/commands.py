@@ -75,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
     if args.tornado:
         if not 0 < args.step < 1:
             raise InputError(f"--step must be in (0, 1), got {args.step:g}")
+        from lrmo_cell.plotting import quantity_label
         from lrmo_cell.studies.sensitivity import markdown, plot_tornado, tornado
 
         rows = tornado(design, args.metric, args.step)
@@ -82,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
             rows,
             args.metric,
             args.tornado,
-            title=f"{design.name}: {args.metric} = {rows[0]['base_metric']:.4g}",
+            title=f"{design.name}: {quantity_label(args.metric)} = {rows[0]['base_metric']:.4g}",
         )
         print(markdown(rows, args.metric))
     if not args.vary:

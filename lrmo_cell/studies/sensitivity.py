@@ -73,16 +73,15 @@ def markdown(rows: list, metric: str, top: int | None = None) -> str:
 
 def plot_tornado(rows: list, metric: str, path, title: str = "", top: int = 16) -> None:
     """Horizontal tornado bars (low step blue, high step orange) around the design value."""
-    import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    from lrmo_cell.plotting import quantity_label
     from lrmo_cell.studies.storage import save_png
 
     shown = rows[:top][::-1]
     base = shown[0]["base_metric"] if shown else 0.0
-    fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(shown) + 1.6))
+    fig = Figure(figsize=(7.5, 0.32 * len(shown) + 1.6))
+    ax = fig.subplots()
     for j, r in enumerate(shown):
         ax.barh(
             j,
@@ -102,10 +101,12 @@ def plot_tornado(rows: list, metric: str, path, title: str = "", top: int = 16) 
             label="input +10%" if j == 0 else None,
         )
     ax.set_yticks(
-        range(len(shown)), [r["field"] + (" *" if r["clipped"] else "") for r in shown], fontsize=8
+        range(len(shown)),
+        [quantity_label(r["field"]) + (" *" if r["clipped"] else "") for r in shown],
+        fontsize=8,
     )
     ax.axvline(base, color="black", linewidth=0.8)
-    ax.set_xlabel(metric)
+    ax.set_xlabel(quantity_label(metric))
     ax.set_title(
         title
         + ("\n(* step clipped to the allowed range)" if any(r["clipped"] for r in shown) else ""),

@@ -182,19 +182,18 @@ def make_client(spec: str):
 
 def plot_sweep(frame, axes: list[Axis], metric: str, path) -> None:
     """Line plot (one varied field) or heatmap with contours (two) of ``metric``, to PNG."""
-    import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    from lrmo_cell.plotting import quantity_label
     from lrmo_cell.studies.storage import save_png
 
-    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    fig = Figure(figsize=(6.4, 4.8))
+    ax = fig.subplots()
     y = frame[metric].to_numpy()
     if len(axes) == 1:
         ax.plot(axes[0].values, y, marker="o" if y.size <= 30 else None)
-        ax.set_xlabel(axes[0].field)
-        ax.set_ylabel(metric)
+        ax.set_xlabel(quantity_label(axes[0].field))
+        ax.set_ylabel(quantity_label(metric))
         ax.grid(alpha=0.3)
     else:
         (a, b), z = axes, y.reshape(grid_shape(axes))
@@ -202,9 +201,9 @@ def plot_sweep(frame, axes: list[Axis], metric: str, path) -> None:
         if min(z.shape) > 2:
             lines = ax.contour(b.values, a.values, z, colors="white", linewidths=0.7)
             ax.clabel(lines, fontsize=7, fmt="%.4g")
-        fig.colorbar(mesh, ax=ax, label=metric)
-        ax.set_xlabel(b.field)
-        ax.set_ylabel(a.field)
-    ax.set_title(f"{metric} over {len(frame)} designs", fontsize=10)
+        fig.colorbar(mesh, ax=ax, label=quantity_label(metric))
+        ax.set_xlabel(quantity_label(b.field))
+        ax.set_ylabel(quantity_label(a.field))
+    ax.set_title(f"{quantity_label(metric)} over {len(frame)} designs", fontsize=10)
     fig.tight_layout()
     save_png(fig, path)
