@@ -236,7 +236,7 @@ def _gitt(args, window, progress, data, full_cell):
     # Weppner-Huggins reads one electrode's voltage: a full cell's mixes both
     radius = lab.particle_radius_m(lab.parameter_values(args.sample))
     table = None if full_cell else ex.gitt_table(frame, radius)
-    tables = {args.sample: table} if table is not None else {args.sample: frame.iloc[:0]}
+    tables = None if table is None else {args.sample: table}
     return (
         frame,
         {"pulses": table},

@@ -122,15 +122,17 @@ def voltammogram(runs: dict, peaks: dict, measured=None, full_cell: bool = False
     return fig
 
 
-def titration(runs: dict, tables: dict, measured=None, full_cell: bool = False) -> Figure:
-    """GITT voltage against time, and the Weppner-Huggins diffusivity and overpotential of
-    each pulse against its relaxed voltage."""
-    fig, axes = _grid(runs, 3, height=2.9, sharey=False)
+def titration(runs: dict, tables: dict | None, measured=None, full_cell: bool = False) -> Figure:
+    """GITT voltage against time and, with ``tables`` (per run, of ``gitt_table``), the
+    Weppner-Huggins diffusivity and overpotential of each pulse against its relaxed voltage."""
+    fig, axes = _grid(runs, 1 if tables is None else 3, height=2.9, sharey=False)
     for column, (label, frame) in enumerate(runs.items()):
         axes[0, column].plot(
             frame["time_s"] / 3600, frame["voltage_V"], color=MODEL, lw=0.8, label="model"
         )
         axes[0, column].set_xlabel("time [h]")
+        if tables is None:
+            continue
         table = tables[label]
         axes[1, column].semilogy(
             table["voltage_V"], table["diffusivity_m2_per_s"], "o", ms=3, color=MODEL
@@ -149,8 +151,9 @@ def titration(runs: dict, tables: dict, measured=None, full_cell: bool = False) 
             label="measured",
         )
     axes[0, 0].set_ylabel(_voltage_label(full_cell))
-    axes[1, 0].set_ylabel("Weppner-Huggins D [m²/s]")
-    axes[2, 0].set_ylabel("overpotential [mV]")
+    if tables is not None:
+        axes[1, 0].set_ylabel("Weppner-Huggins D [m²/s]")
+        axes[2, 0].set_ylabel("overpotential [mV]")
     axes[0, 0].legend()
     fig.suptitle("GITT")
     return fig
