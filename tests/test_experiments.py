@@ -307,3 +307,41 @@ def test_bad_options_are_one_sentence_naming_the_option(call, option):
     with pytest.raises(InputError, match=option) as error:
         call()
     assert "\n" not in str(error.value)
+
+
+class _Solution:
+    """Just enough of a pybamm.Solution for the adapter's variable look-up: named entries."""
+
+    def __init__(self, entries: dict):
+        self._entries = {name: np.asarray(v) for name, v in entries.items()}
+        self.all_models = [type("Model", (), {"variables": self._entries})()]
+
+    def __getitem__(self, name):
+        return type("Variable", (), {"entries": self._entries[name]})()
+
+
+def test_the_adapter_reads_the_rebuilt_models_names_first():
+    """The rebuilt model gives O2 per gram and the oxidised lattice-oxygen fraction by name;
+    today's gives O2 per m3 of electrode (converted with the electrode volume and its active
+    mass) and the O-redox reservoir's oxidised share."""
+    values = lab.parameter_values("Ru-1")
+    new = {
+        "Released oxygen [umol.g-1]": [0.0, 5.0],
+        "X-averaged oxidised lattice oxygen fraction": [0.1, 0.2],
+        "X-averaged positive electrode oxygen redox oxidised fraction": [0.7, 0.8],
+        "X-averaged released oxygen [mol.m-3]": [0.0, 1.0],
+    }
+    solution = _Solution(new)
+    np.testing.assert_array_equal(lab.oxygen_umol_per_g(solution, values, "released"), [0, 5])
+    np.testing.assert_array_equal(lab.oxidised_lattice_oxygen_fraction(solution), [0.1, 0.2])
+
+    old = {k: v for k, v in new.items() if "umol" not in k and "lattice" not in k}
+    solution = _Solution(old)
+    electrode_m3 = 20e-6 * 0.01 * 0.0154  # 20 um x 1 cm x 1.54 cm
+    per_g = 1e6 * electrode_m3 / _mass_g("Ru-1")  # mol per m3 of electrode -> umol per g
+    np.testing.assert_allclose(
+        lab.oxygen_umol_per_g(solution, values, "released"), [0, per_g], rtol=1e-12
+    )
+    np.testing.assert_array_equal(lab.oxidised_lattice_oxygen_fraction(solution), [0.7, 0.8])
+    with pytest.raises(KeyError, match="Escaped oxygen"):
+        lab.oxygen_umol_per_g(solution, values, "escaped")

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import pybamm
 
+from lrmo_cell.fitting.drt import FARADAY_C_PER_MOL
 from lrmo_cell.models import LRMO
 from lrmo_cell.models.cycling import (
     VAR_PTS,
@@ -30,14 +31,11 @@ from lrmo_cell.models.cycling import (
 from lrmo_cell.parameters import load_parameter_set
 from lrmo_cell.parameters.treatment import SPECIFIC_CURRENT_1C_A_PER_KG
 
-__all__ = [
-    "active_powder_mass_g",
-    "summarise_cycles",
-]
+# what the experiments take from the model package as it is, through this door
+__all__ = ["FARADAY_C_PER_MOL", "active_powder_mass_g", "summarise_cycles"]
 
 # a set may define its own 1C; without it 1C = 250 mA/g (Sun et al. 2025)
 SPECIFIC_CURRENT_PARAMETER = "Specific current at 1C [A.kg-1]"
-FARADAY_C_PER_MOL = 96485.33212
 
 # The rebuilt positive-electrode model names its per-gram oxygen outputs directly; today's model
 # has electrode-volume pools (mol.m-3 of electrode) and the O-redox reservoir's oxidised share.
@@ -45,8 +43,8 @@ OXIDISED_FRACTION_NAMES = (
     "X-averaged oxidised lattice oxygen fraction",
     "X-averaged positive electrode oxygen redox oxidised fraction",
 )
-# Li stores of the host other than PyBaMM's particles, read where the model has them (the
-# first-cycle budget counts the Li the host did not take back)
+# the Li the positive host holds: PyBaMM's particles and the model's own stores, each read
+# where the model has it (the first-cycle budget counts the Li the host did not take back)
 HOST_LITHIUM_NAMES = (
     "Total lithium in particles [mol]",
     "Total lithium in oxygen redox reservoir [mol]",
@@ -231,12 +229,15 @@ def oxygen_umol_per_g(solution, values, pool: str) -> np.ndarray:
     name = f"{pool.capitalize()} oxygen [umol.g-1]"
     if _has(solution, name):
         return entries(solution, name)
+    old_name = f"X-averaged {pool} oxygen [mol.m-3]"
+    if not _has(solution, old_name):
+        raise KeyError(f"the model has neither {name!r} nor {old_name!r}")
     electrode_m3 = (
         values["Positive electrode thickness [m]"]
         * values["Electrode height [m]"]
         * values["Electrode width [m]"]
     )
-    per_m3 = entries(solution, f"X-averaged {pool} oxygen [mol.m-3]")
+    per_m3 = entries(solution, old_name)
     return per_m3 * 1e6 * electrode_m3 / active_powder_mass_g(values)
 
 
