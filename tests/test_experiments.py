@@ -110,6 +110,15 @@ def test_full_cell_runs_the_galvanostatic_experiments():
     assert q.iloc[0] > q.iloc[1] > 0
 
 
+def test_full_cell_runs_the_voltammetry_and_the_titration():
+    cv = ex.cyclic_voltammetry(FULL_CELL, scan_rate_mV_per_s=1.0)
+    assert cv["voltage_V"].max() == pytest.approx(4.6, abs=1e-3)
+    assert (ex.cv_peaks(cv)["direction"] == "anodic").any()
+    frame = ex.gitt(FULL_CELL, pulse_c_rate=0.5, pulses=3)
+    assert len(detect_pulses(frame)) == 3
+    assert np.all(np.diff(frame["time_s"]) > 0)
+
+
 def test_cycling_is_simulate_cycling():
     from lrmo_cell import simulate_cycling
 
