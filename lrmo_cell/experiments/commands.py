@@ -65,7 +65,9 @@ def register(subparsers) -> None:
         parsers[kind] = parser
     parsers["formation"].add_argument("--c-rate", type=float, default=0.1, help="default 0.1")
     rate = parsers["rate"]
-    rate.add_argument("--c-rates", type=_floats, default=(0.1, 0.2, 0.5, 1, 2, 5))
+    rate.add_argument(
+        "--c-rates", type=_floats, default=(0.1, 0.2, 0.5, 1, 2, 5), help="e.g. 0.1,0.5,1,2"
+    )
     rate.add_argument("--formation-c-rate", type=float, default=0.1, help="default 0.1")
     rate.add_argument("--charge-c-rate", type=float, help="default: the discharge rate")
     cv = parsers["cv"]
@@ -78,7 +80,12 @@ def register(subparsers) -> None:
     gitt.add_argument("--direction", default="charge", help="charge (default) or discharge")
     gitt.add_argument("--pulses", type=int, help="number of pulses (default: to the limit)")
     eis = parsers["eis"]
-    eis.add_argument("--voltages", type=_floats, default=(3.7, 3.9, 4.1, 4.3, 4.5, 4.7))
+    eis.add_argument(
+        "--voltages",
+        type=_floats,
+        default=(3.7, 3.9, 4.1, 4.3, 4.5, 4.7),
+        help="states [V], comma-separated (default 3.7,3.9,4.1,4.3,4.5,4.7)",
+    )
     eis.add_argument("--direction", default="charge", help="charge (default) or discharge")
     eis.add_argument("--c-rate", type=float, default=0.1, help="rate to the states (0.1)")
     eis.add_argument("--rest-s", type=float, default=600.0, help="rest at each state [s] (600)")
