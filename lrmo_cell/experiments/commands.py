@@ -157,6 +157,8 @@ def _run(args) -> int:
     out = _path("--out", args.out, TABLE_SUFFIXES)
     plot = _path("--plot", args.plot, (".png",))
     data = measured.read(args.data) if args.data else None
+    if data is not None:
+        measured.check(_COMPARE[args.kind], data, args.mass_g, args.data)
     values = lab.parameter_values(args.sample)
     full_cell = lab.is_full_cell(values)
     progress = {"show_progress": sys.stderr.isatty()}

@@ -53,6 +53,18 @@ def _mass(mass_g, source) -> float:
     return float(mass_g)
 
 
+def check(kind: str, frame: pd.DataFrame, mass_g, source="data") -> None:
+    """Before a run: a spectrum for "impedance", else a time series, with ``mass_g`` unless
+    "gitt" (whose voltage needs no per-gram scale)."""
+    if kind == "impedance":
+        if "frequency_Hz" not in frame:
+            raise InputError(f"--data {source}: this experiment needs an impedance spectrum")
+        return
+    _need_timeseries(frame, source)
+    if kind != "gitt":
+        _mass(mass_g, source)
+
+
 def half_cycles(frame: pd.DataFrame, mass_g: float) -> pd.DataFrame:
     """Runs of one current sign (rests, below 1% of the largest current, end a run): per run
     its ``direction`` ("charge"/"discharge"), ``capacity_mAh_per_g`` and mean ``voltage_V``
@@ -171,8 +183,7 @@ def compare_gitt(model: pd.DataFrame, frame, mass_g=None, source="data") -> Comp
 def compare_impedance(model: pd.DataFrame, frame, mass_g=None, source="data") -> Comparison:
     """A measured spectrum against each model spectrum at the measured frequencies (the model
     is run at them): RMSE of |Z_model - Z_measured| [Ohm], of the closest state."""
-    if "frequency_Hz" not in frame:
-        raise InputError(f"--data {source}: this experiment needs an impedance spectrum")
+    check("impedance", frame, mass_g, source)
     z_data = frame["z_real_ohm"].to_numpy() + 1j * frame["z_imag_ohm"].to_numpy()
     errors = {}
     for (voltage, direction), spectrum in model.groupby(["voltage_V", "direction"], sort=False):
