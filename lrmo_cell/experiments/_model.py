@@ -185,9 +185,14 @@ def voltage_V(solution) -> np.ndarray:
     return entries(solution, "Voltage [V]")
 
 
+def is_skipped(step) -> bool:
+    """True for a step PyBaMM skipped as infeasible (its limit already passed at its start)."""
+    return isinstance(step, pybamm.EmptySolution)
+
+
 def final_voltage_V(solution) -> float:
-    """Last voltage [V] of a step or cycle; NaN for a step PyBaMM skipped as infeasible."""
-    if isinstance(solution, pybamm.EmptySolution):
+    """Last voltage [V] of a step or cycle; NaN for a skipped step."""
+    if is_skipped(solution):
         return float("nan")
     return float(voltage_V(solution)[-1])
 

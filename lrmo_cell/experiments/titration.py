@@ -39,9 +39,9 @@ def gitt(
     ``direction="charge"`` titrates the first charge up to ``v_max`` (default: the set's upper
     cut-off); ``"discharge"`` first charges the cell at ``pulse_c_rate`` to ``v_max`` and
     titrates its discharge down to ``v_min``, the frame then starting at the rest after that
-    charge. ``pulses``: the number of pulses (default: until a pulse reaches the voltage limit;
-    that pulse and its rest are the last). ``step`` counts the steps, ``cycle`` the pulses (0:
-    the rest before the first)."""
+    charge. ``pulses``: the number of pulses (default: as many as it takes); a pulse that
+    reaches the voltage limit is the last, with its rest. ``step`` counts the steps, ``cycle``
+    the pulses (0: the rest before the first)."""
     values = lab.parameter_values(sample)
     c_rate = _inputs.c_rate("pulse_c_rate", pulse_c_rate)
     pulse_s = _inputs.positive("pulse_s", pulse_s, 86400.0, " s")
@@ -71,6 +71,8 @@ def gitt(
             continue
         steps = cycle.steps if number else cycle.steps[first:]
         for step in steps:
+            if lab.is_skipped(step):
+                continue
             step_number += 1
             frames.append(
                 pd.DataFrame(
