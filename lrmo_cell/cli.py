@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 
 from lrmo_cell.errors import InputError
@@ -26,6 +27,12 @@ COMMAND_MODULES = (
 class _OneLineParser(argparse.ArgumentParser):
     """argparse prints usage plus the error; the contract is one line on stderr and exit 2."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # a value that starts with a minus and a digit ("--bounds -1:2", "--v-min -1") is a
+        # value, not an unknown option: argparse's own pattern knows only plain numbers
+        self._negative_number_matcher = re.compile(r"^-\.?\d")
+
     def error(self, message: str):  # noqa: D401 - argparse's signature
         self.exit(2, f"{self.prog}: error: {message}\n")
 
@@ -38,13 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=_version())
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_OneLineParser)
     for module_name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as err:
-            if err.name != module_name:
-                raise
-            continue
-        module.register(subparsers)
+        # a command module that fails to import is a broken installation: say so, loudly
+        importlib.import_module(module_name).register(subparsers)
     return parser
 
 
@@ -54,15 +56,30 @@ def _version() -> str:
     return f"lrmo-cell {__version__}"
 
 
+def _one_line(text: str, limit: int = 400) -> str:
+    """A message as one line of bounded length (file content must not flood the terminal); a
+    long one loses its middle, since its end says what was given ("..., got 'x'")."""
+    line = " ".join(str(text).split())
+    if len(line) <= limit:
+        return line
+    keep = (limit - 5) // 2
+    return f"{line[:keep]} ... {line[-keep:]}"
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one command; return its exit status (2 for bad input, said in one line on stderr)."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit_:  # argparse: bad arguments (2), --help or --version (0)
+        return int(exit_.code or 0)
+    name = f"lrmo-cell {args.command}"
     try:
         return int(args.func(args) or 0)
     except InputError as err:
-        print(f"lrmo-cell {args.command}: {err}", file=sys.stderr)
+        print(f"{name}: {_one_line(err)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("lrmo-cell: interrupted", file=sys.stderr)
+        print(f"{name}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         # the reader (e.g. `| head`) left; point stdout at devnull so the exit flush stays quiet
@@ -70,6 +87,14 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except OSError as err:
+        # the file system refused (disk full, permissions changed during the run): not a bug
+        where = f" ({err.filename})" if err.filename else ""
+        print(f"{name}: {_one_line(err.strerror or err)}{where}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print(f"{name}: ran out of memory; ask for a smaller run", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

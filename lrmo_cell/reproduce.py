@@ -37,10 +37,10 @@ def reproduce_designs(out_dir: Path) -> tuple[bool, list[str]]:
     from lrmo_cell.design.published import compare_designs
     from lrmo_cell.design.report import plot_mass_breakdown, summary, table
     from lrmo_cell.design.schema import load_design
+    from lrmo_cell.files import atomic_path
     from lrmo_cell.plotting import quantity_label
     from lrmo_cell.resources import data_dir
     from lrmo_cell.studies.sensitivity import markdown, plot_tornado, tornado
-    from lrmo_cell.studies.storage import atomic_path
 
     out_dir.mkdir(parents=True, exist_ok=True)
     lines = [
@@ -100,25 +100,27 @@ def reproduce_model(out_dir: Path) -> tuple[bool, list[str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from lrmo_cell.studies.storage import atomic_path
+    from lrmo_cell.files import atomic_path, output_dir, staged_dir
 
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    designs_ok, lines = reproduce_designs(out / "designs")
-    passed = designs_ok
-    if not args.skip_model:
-        model_ok, model_lines = reproduce_model(out / "validation")
-        passed = passed and model_ok
-        lines += ["", *model_lines]
-    header = [
-        "# lrmo-cell: the study reproduced",
-        "",
-        "Sun et al., Energy Environ. Sci. 18 (2025) 4335, doi:10.1039/d5ee00430f. "
-        "Made by `lrmo-cell reproduce`.",
-        "",
-    ]
-    with atomic_path(out / "README.md") as tmp:
-        Path(tmp).write_text("\n".join(header + lines) + "\n")
+    out = output_dir(args.out, "--out")
+    # built in a staging folder beside --out and moved into place when complete: an
+    # interrupted run leaves the previous results (or none), never a mixture
+    with staged_dir(out) as stage:
+        designs_ok, lines = reproduce_designs(stage / "designs")
+        passed = designs_ok
+        if not args.skip_model:
+            model_ok, model_lines = reproduce_model(stage / "validation")
+            passed = passed and model_ok
+            lines += ["", *model_lines]
+        header = [
+            "# lrmo-cell: the study reproduced",
+            "",
+            "Sun et al., Energy Environ. Sci. 18 (2025) 4335, doi:10.1039/d5ee00430f. "
+            "Made by `lrmo-cell reproduce`.",
+            "",
+        ]
+        with atomic_path(stage / "README.md") as tmp:
+            Path(tmp).write_text("\n".join(header + lines) + "\n")
     print("\n".join(lines))
     print(f"\nresults in {out}/ ({'all published figures met' if passed else 'SOME MISSED'})")
     return 0 if passed else 1

@@ -247,3 +247,23 @@ def test_comparison_with_the_paper_flags_a_cell_outside_its_band():
     assert compare_designs(table)["passes"].all()
     shifted = table.assign(value=table["value"] * 1.02)  # 2% off: outside the 1% band
     assert not compare_designs(shifted)["passes"].any()
+
+
+@pytest.mark.parametrize("name", ["ru1_li_metal_5p83Ah", "ru1_graphite"])
+@pytest.mark.parametrize(
+    ("field", "target"),
+    [
+        ("cathode.loading_mg_per_cm2", "capacity_Ah"),
+        ("cathode.porosity", "thickness_mm"),
+        ("cathode.mean_voltage_V", "energy_Wh"),
+        ("separator.thickness_um", "thickness_mm"),
+    ],
+)
+def test_solving_for_a_designs_own_output_returns_its_own_input(name, field, target):
+    """The inverse of evaluate at the design point: Brent's method to 1e-12 must land on the
+    input to far better than any rounding in a design file (1e-9 relative)."""
+    design = load_design(name)
+    achieved = float(evaluate(design)[target])
+    solution = solve(design, field, target, achieved)
+    assert solution.value == pytest.approx(design.values[field], rel=1e-9)
+    assert solution.achieved == pytest.approx(achieved, rel=1e-12)

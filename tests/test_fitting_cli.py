@@ -53,7 +53,7 @@ def test_a_cell_larger_than_the_models_electrode_is_fitted_at_its_own_c_rate(tmp
     """The same GITT on an electrode of twice the capacity carries twice the current. Given that
     capacity, the model's electrode is driven at the measured C-rate and the diffusivity comes
     back as from the model-sized cell."""
-    from lrmo_cell.fitting.commands import electrode_capacity_Ah
+    from lrmo_cell.fitting.capacity import electrode_capacity_Ah
 
     setup = half_cell_setup("Xu2019")
     frame = synthetic_gitt(setup, n_pulses=2, noise_V=1e-3, seed=1)
@@ -144,7 +144,7 @@ def test_mass_gives_the_theoretical_capacity_of_the_lrmo_tm_sites():
     """1 g of LRMO at 4250 kg/m3 with 19844 mol/m3 of TM-redox sites holds
     19844 / 4250 mol/kg x 1e-3 kg x 96485 C/mol = 450.5 C = 0.1251 A.h (the 0.396 Li per
     formula unit of Ni2+/4+ and Co3+/4+ redox at 84.8 g/mol: 125 mAh/g)."""
-    from lrmo_cell.fitting.commands import capacity_of_mass_Ah
+    from lrmo_cell.fitting.capacity import capacity_of_mass_Ah
 
     values = half_cell_setup("LRMO_Sun2025_Ru1").parameter_values
     assert capacity_of_mass_Ah(values, 1.0, "Ru-1") == pytest.approx(0.1251, rel=1e-3)

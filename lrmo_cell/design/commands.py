@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 
 def register(subparsers) -> None:
@@ -43,11 +44,12 @@ def _parse_target(text: str | None) -> tuple[str, float]:
     if not sep:
         raise InputError("--solve needs --target OUTPUT=VALUE (e.g. capacity_Ah=5)")
     try:
-        return key.strip(), float(value)
+        number = float(value)
     except ValueError:
-        raise InputError(
-            f"--target takes OUTPUT=VALUE (e.g. capacity_Ah=5), got {text!r}"
-        ) from None
+        number = math.nan
+    if not math.isfinite(number):
+        raise InputError(f"--target takes OUTPUT=VALUE with a finite VALUE, got {text!r}")
+    return key.strip(), number
 
 
 def _parse_bounds(text: str | None) -> tuple[float, float] | None:
@@ -57,9 +59,14 @@ def _parse_bounds(text: str | None) -> tuple[float, float] | None:
         return None
     low, sep, high = text.partition(":")
     try:
-        return float(low), float(high)
+        bounds = float(low), float(high)
     except ValueError:
-        raise InputError(f"--bounds takes LOW:HIGH (e.g. 10:40), got {text!r}") from None
+        bounds = math.nan, math.nan
+    if not (sep and all(map(math.isfinite, bounds)) and bounds[0] < bounds[1]):
+        raise InputError(
+            f"--bounds takes LOW:HIGH with finite LOW < HIGH (e.g. 10:40), got {text!r}"
+        )
+    return bounds
 
 
 def run(args: argparse.Namespace) -> int:
@@ -68,16 +75,21 @@ def run(args: argparse.Namespace) -> int:
     from lrmo_cell.design.report import plot_mass_breakdown, summary, table
     from lrmo_cell.design.schema import load_design, parse_set
     from lrmo_cell.errors import InputError
+    from lrmo_cell.files import output_file
 
+    if args.plot:
+        output_file(args.plot, "--plot", (".png",))
+    if (args.target or args.bounds) and not args.solve:
+        raise InputError("--target and --bounds need --solve FIELD")
+    if args.solve:
+        target, value = _parse_target(args.target)
+        bounds = _parse_bounds(args.bounds)
     design = load_design(args.file, parse_set(args.set))
     solution = None
-    if args.solve or args.target or args.bounds:
-        if not args.solve:
-            raise InputError("--target and --bounds need --solve FIELD")
+    if args.solve:
         from lrmo_cell.design.inverse import solve
 
-        target, value = _parse_target(args.target)
-        solution = solve(design, args.solve, target, value, _parse_bounds(args.bounds))
+        solution = solve(design, args.solve, target, value, bounds)
         design = solution.design
     report = summary(design)
     if solution is not None:

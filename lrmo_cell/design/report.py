@@ -76,16 +76,16 @@ def table(report: dict, with_sources: bool = False) -> str:
 
 def plot_mass_breakdown(report: dict, path: str) -> None:
     """Stacked bar of the mass breakdown (g), each segment labelled with its share, to PNG."""
-    import matplotlib
+    from matplotlib import colormaps
     from matplotlib.figure import Figure
 
-    from lrmo_cell.studies.storage import save_png
+    from lrmo_cell.files import save_png
 
     masses = {k: v for k, v in report["mass_breakdown_g"].items() if v > 0}
     total = report["mass_g"]
     fig = Figure(figsize=(6.4, 5.2))
     ax = fig.subplots()
-    colors = matplotlib.colormaps["tab20"].colors
+    colors = colormaps["tab20"].colors
     bottom = 0.0
     for i, (name, grams) in enumerate(masses.items()):
         ax.bar(

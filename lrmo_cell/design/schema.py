@@ -8,10 +8,11 @@ overridden in a file. Strings (names, ``anode.type``) need no source.
 from __future__ import annotations
 
 import difflib
+import math
+import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import tomllib
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from lrmo_cell.design.core import Design, range_text
@@ -27,7 +28,8 @@ def sourced(default: float, source: str, **constraints: Any):
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # nan and inf pass a range check that is written as comparisons; refuse them outright
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Cell(_Section):
@@ -196,20 +198,31 @@ def known_fields() -> list[str]:
 
 
 def resolve_design_path(name_or_path: str | Path) -> Path:
-    """A design file path, or the name of a file in the packaged ``designs/`` folder."""
+    """A design file path, or the bare name of a file in the packaged ``designs/`` folder.
+
+    Only a bare name (no folder, e.g. ``ru1_graphite`` or ``ru1_graphite.toml``) looks in
+    ``designs/``: a path that does not exist is an error, never a packaged file that happens
+    to share its file name.
+    """
     from lrmo_cell.resources import data_dir
 
-    path = Path(name_or_path)
+    text = str(name_or_path)
+    path = Path(text)
     if path.is_file():
         return path
-    for candidate in (data_dir("designs") / path.name, data_dir("designs") / f"{path.name}.toml"):
-        if candidate.is_file():
-            return candidate
+    if path.is_dir():
+        raise InputError(f"design file {text!r} is a folder; give a .toml file or a design name")
     available = sorted(p.stem for p in data_dir("designs").glob("*.toml"))
-    raise InputError(
-        f"design file {str(name_or_path)!r} does not exist and is not one of designs/: "
-        f"{', '.join(available) or 'none'}"
-    )
+    is_bare_name = path.name == text and text not in ("", ".", "..")
+    if is_bare_name:
+        for candidate in (data_dir("designs") / text, data_dir("designs") / f"{text}.toml"):
+            if candidate.is_file():
+                return candidate
+        raise InputError(
+            f"design {text!r} is neither a file here nor one of designs/: "
+            f"{', '.join(available) or 'none'}"
+        )
+    raise InputError(f"design file {text!r} does not exist")
 
 
 def parse_set(items: list[str] | None) -> dict[str, Any]:
@@ -227,11 +240,15 @@ def parse_set(items: list[str] | None) -> dict[str, Any]:
 
 
 def _parse_scalar(text: str) -> Any:
+    """A number where the text is one, else the text (names such as anode.type); "nan", "inf"
+    and their kin stay text, so a numeric field refuses them as not a number."""
     for kind in (int, float):
         try:
-            return kind(text)
+            value = kind(text)
         except ValueError:
-            pass
+            continue
+        if kind is int or math.isfinite(value):
+            return value
     return text
 
 
@@ -241,10 +258,7 @@ def load_design(name_or_path: str | Path, overrides: dict[str, Any] | None = Non
     Raises :class:`InputError` with one sentence naming the field and its allowed range.
     """
     path = resolve_design_path(name_or_path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise InputError(f"design file {path} is not valid TOML: {err}") from None
+    raw = _read_toml(path)
     values, sources = _split_sources(raw)
     overrides = overrides or {}
     if "cathode.performance_from" in overrides:
@@ -265,6 +279,26 @@ def load_design(name_or_path: str | Path, overrides: dict[str, Any] | None = Non
     return _to_design(model, sources, path)
 
 
+MAX_DESIGN_BYTES = 1_000_000  # a design file is a page of text; the packaged ones are ~5 kB
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The TOML document of a design file that may be anything: binary, huge, deeply nested."""
+    if path.stat().st_size > MAX_DESIGN_BYTES:
+        raise InputError(f"design file {path} is larger than {MAX_DESIGN_BYTES / 1e6:g} MB")
+    data = path.read_bytes()
+    if b"\0" in data[:8192]:
+        raise InputError(f"design file {path} is a binary file, not TOML text")
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"design file {path} is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(f"design file {path} is not valid TOML: {err}") from None
+    except RecursionError:
+        raise InputError(f"design file {path} is nested too deeply to be a design") from None
+
+
 def _split_sources(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """Separate ``{value, source}`` leaves into plain values and a flat source map."""
     values: dict[str, Any] = {}
@@ -279,9 +313,14 @@ def _split_sources(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]
             if isinstance(leaf, dict):
                 if set(leaf) != {"value", "source"} or not str(leaf["source"]).strip():
                     raise InputError(f'{key} must be written as {{value = ..., source = "..."}}')
+                if isinstance(leaf["value"], bool | dict | list):
+                    kind = "true/false" if isinstance(leaf["value"], bool) else "a table or list"
+                    raise InputError(f"{key} must be a number or a name, got {kind}")
                 values[section][field] = leaf["value"]
                 sources[key] = str(leaf["source"])
-            elif isinstance(leaf, (int, float)) and not isinstance(leaf, bool):
+            elif isinstance(leaf, bool):
+                raise InputError(f"{key} must be a number or a name, got true/false")
+            elif isinstance(leaf, (int, float)):
                 raise InputError(
                     f'{key} = {leaf} needs its source: write {{value = {leaf}, source = "..."}}'
                 )

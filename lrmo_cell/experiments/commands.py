@@ -134,7 +134,7 @@ def _path(option: str, value: str | None, suffixes: tuple[str, ...]) -> Path | N
 
 def write_table(frame, path: Path) -> None:
     """A table as .csv, .parquet or .json (records), never half-written."""
-    from lrmo_cell.studies.storage import atomic_path
+    from lrmo_cell.files import atomic_path
 
     with atomic_path(path) as tmp:
         suffix = path.suffix.lower()
@@ -176,7 +176,7 @@ def _run(args) -> int:
         write_table(extra["drt"], _beside(out, "drt"))
         written.append(str(_beside(out, "drt")))
     if plot is not None:
-        from lrmo_cell.studies.storage import save_png
+        from lrmo_cell.files import save_png
 
         save_png(figure(None if comparison is None else comparison.measured), plot)
         written.append(str(plot))

@@ -166,7 +166,7 @@ def budget_table(labs: dict) -> pd.DataFrame:
 
 def figures(labs: dict, out: Path) -> list[str]:
     """One PNG per experiment, the samples side by side; returns the file names."""
-    from lrmo_cell.studies.storage import save_png
+    from lrmo_cell.files import save_png
 
     def per(name):
         return {sample: results[name] for sample, results in labs.items()}
@@ -229,7 +229,7 @@ def section(labs: dict, names: list[str]) -> str:
 def write_predictions(out_dir, samples=SAMPLES) -> Path:
     """Run the lab for ``samples``, write the figures into ``out_dir`` and the section into its
     ``report.md`` (appended after the calibration, replacing an earlier predictions section)."""
-    from lrmo_cell.studies.storage import atomic_path
+    from lrmo_cell.files import atomic_path
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

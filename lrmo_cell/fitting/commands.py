@@ -9,10 +9,14 @@ import argparse
 import shlex
 from pathlib import Path
 
+from lrmo_cell.arguments import number
+
 
 def register(subparsers) -> None:
     fit = subparsers.add_parser(
-        "fit", help="fit parameters to measured data (GITT, EIS/DRT)", description=__doc__
+        "fit",
+        help="fit parameters to measured data (GITT, EIS/DRT, per-cycle capacities)",
+        description=__doc__,
     )
     kinds = fit.add_subparsers(dest="kind", required=True, parser_class=type(fit))
 
@@ -30,17 +34,26 @@ def register(subparsers) -> None:
         default="Ru-1",
         help="LRMO sample/set/file the patch is based on, or a PyBaMM half-cell set (Xu2019)",
     )
-    gitt.add_argument("--pulses", type=int, help="fit only the first N pulses")
+    gitt.add_argument(
+        "--pulses",
+        type=number("--pulses", ge=1, le=100_000, integer=True),
+        help="fit only the first N pulses",
+    )
+    gitt.add_argument(
+        "--charge-positive",
+        action="store_true",
+        help="the CSV's current is positive on charge (many cyclers); it is flipped on read",
+    )
     size = gitt.add_mutually_exclusive_group()
     size.add_argument(
         "--mass-g",
-        type=float,
+        type=number("--mass-g", gt=0, le=10_000, unit="g"),
         help="active mass of the measured electrode [g]; its theoretical capacity follows from "
         "the model's active-material density and TM-redox site concentration (LRMO sets)",
     )
     size.add_argument(
         "--capacity-ah",
-        type=float,
+        type=number("--capacity-ah", gt=0, le=100_000, unit="A.h"),
         help="charge [A.h] that moves the working-electrode stoichiometry by one (theoretical "
         "capacity of the active mass); default: that of the model's electrode",
     )
@@ -65,7 +78,12 @@ def register(subparsers) -> None:
         "[, mean_discharge_voltage_V], formation cycle first",
     )
     cycling.add_argument("--model", default="Ru-1", help="LRMO sample/set/file (default Ru-1)")
-    cycling.add_argument("--c-rate", type=float, default=1.0, help="rate after formation")
+    cycling.add_argument(
+        "--c-rate",
+        type=number("--c-rate", gt=0, le=100, unit="C"),
+        default=1.0,
+        help="rate after formation",
+    )
     cycling.add_argument(
         "--fit",
         action="append",
@@ -90,8 +108,17 @@ def register(subparsers) -> None:
         "from the charge-transfer resistance if --area-m2 is given; writes peaks CSV and PNG.",
     )
     drt.add_argument("file", help="CSV with frequency_Hz, z_real_ohm, z_imag_ohm, or .mpr/.mpt")
-    drt.add_argument("--area-m2", type=float, help="electrochemically active area [m2]")
-    drt.add_argument("--temperature-k", type=float, default=298.15, help="default 298.15 K")
+    drt.add_argument(
+        "--area-m2",
+        type=number("--area-m2", gt=0, le=10_000, unit="m2"),
+        help="electrochemically active area [m2]",
+    )
+    drt.add_argument(
+        "--temperature-k",
+        type=number("--temperature-k", gt=0, le=1000, unit="K"),
+        default=298.15,
+        help="default 298.15 K",
+    )
     drt.add_argument(
         "--drop-inductive-tail",
         action="store_true",
@@ -108,44 +135,74 @@ def register(subparsers) -> None:
     drt.set_defaults(func=_drt)
 
 
-def _output(path: str, suffix: str):
-    from lrmo_cell.errors import InputError
+def _outputs(path: str, suffix: str, extras: tuple[str, ...], inputs) -> list[Path]:
+    """The main output and the files written beside it (``<stem><extra>``), all checked before
+    any work: each must be a writable file place, and none may be an input file."""
+    from lrmo_cell.files import distinct_outputs, output_file
 
-    out = Path(path)
-    if out.suffix.lower() != suffix:
-        raise InputError(f"--out must end in {suffix}, got {path!r}")
-    if not out.parent.is_dir():
-        raise InputError(f"--out folder {str(out.parent)!r} does not exist")
-    return out
+    out = output_file(path, "--out", (suffix,))
+    beside = [out.with_name(out.stem + extra) for extra in extras]
+    labels = {"--out": out}
+    for extra in beside:
+        label = f"--out (the {extra.suffix[1:].upper()} beside it)"
+        labels[label] = output_file(extra, label)
+    distinct_outputs(labels, inputs)
+    return [out, *beside]
 
 
-def _gitt(args: argparse.Namespace) -> int:
+def _gitt_model(model: str):
+    """The half-cell setup of --model, refused in one sentence unless it is an LRMO set or a
+    PyBaMM half-cell set (a full cell has no Li-metal counter electrode to fit against)."""
     import pybamm
 
     from lrmo_cell.errors import InputError
+    from lrmo_cell.fitting.gitt import half_cell_setup
+
+    if model in pybamm.parameter_sets and not model.startswith("LRMO_"):
+        values = pybamm.ParameterValues(model)
+        if "Exchange-current density for lithium metal electrode [A.m-2]" not in values:
+            raise InputError(
+                f"--model {model} is not a half-cell set vs Li metal; fit gitt needs an LRMO "
+                "sample/set/file or a PyBaMM half-cell set such as Xu2019"
+            )
+    else:
+        from lrmo_cell.parameters import load_parameter_set
+
+        try:
+            load_parameter_set(model, complete=True)
+        except InputError as err:
+            raise InputError(f"--model: {err}") from None
+    return half_cell_setup(model)
+
+
+def _gitt(args: argparse.Namespace) -> int:
+    import json
+
+    import pybamm
+
+    from lrmo_cell.errors import InputError
+    from lrmo_cell.files import atomic_paths
+    from lrmo_cell.fitting.capacity import capacity_of_mass_Ah, electrode_capacity_Ah
     from lrmo_cell.fitting.gitt import (
         detect_pulses,
         fit_gitt,
-        half_cell_setup,
         pulse_table,
         relaxed_voltage,
         summarise_fit,
     )
-    from lrmo_cell.fitting.plots import plot_gitt_fit
+    from lrmo_cell.fitting.plots import gitt_fit_figure
     from lrmo_cell.fitting.readers import read_file
-    from lrmo_cell.studies.storage import atomic_path
 
-    out = _output(args.out, ".json")
-    if args.pulses is not None and args.pulses < 1:
-        raise InputError(f"--pulses must be at least 1, got {args.pulses}")
-    frame = read_file(args.file)
+    out, pulses_csv, png = _outputs(
+        args.out, ".json", ("_pulses.csv", "_fit.png"), [args.file, args.model]
+    )
+    read_options = {"charge_positive": True} if args.charge_positive else {}
+    frame = read_file(args.file, kind="timeseries", **read_options)
     pulses = detect_pulses(frame, source=args.file)
     if pulses.empty:
         raise InputError(f"{args.file}: no current pulse between two rests of at least 60 s")
     pulses = pulses.iloc[: args.pulses]
-    setup = half_cell_setup(args.model)
-    if args.capacity_ah is not None and not args.capacity_ah > 0:
-        raise InputError(f"--capacity-ah must be > 0 A.h, got {args.capacity_ah:g}")
+    setup = _gitt_model(args.model)
     model_capacity_Ah = electrode_capacity_Ah(setup.parameter_values)
     if args.mass_g is not None:
         capacity_Ah = capacity_of_mass_Ah(setup.parameter_values, args.mass_g, args.model)
@@ -172,16 +229,14 @@ def _gitt(args: argparse.Namespace) -> int:
         pulses_option += ["--capacity-ah", str(args.capacity_ah)]
     if args.mass_g is not None:
         pulses_option += ["--mass-g", str(args.mass_g)]
+    if args.charge_positive:
+        pulses_option += ["--charge-positive"]
     command = "lrmo-cell fit gitt " + shlex.join(
         [args.file, "--model", args.model, *pulses_option, "--out", args.out]
     )
     summary = summarise_fit(table, setup.fit_names)
     is_pybamm_set = args.model in pybamm.parameter_sets and not args.model.startswith("LRMO_")
-    pulses_csv = out.with_name(f"{out.stem}_pulses.csv")
-    with atomic_path(pulses_csv) as tmp:
-        table.to_csv(tmp, index=False)
-    plot_gitt_fit(frame, pulses, fits, out.with_name(f"{out.stem}_fit.png"))
-    _write_patch(
+    document = _patch(
         out,
         None if is_pybamm_set else args.model,
         f"GITT fit of {args.file} ({len(table)} pulses) on {args.model}; the per-pulse values "
@@ -191,32 +246,22 @@ def _gitt(args: argparse.Namespace) -> int:
         {name: entry["ci95"] for name, entry in summary.items()},
         command,
     )
+    # the three files appear together or not at all
+    with atomic_paths([out, pulses_csv, png]) as (tmp_json, tmp_csv, tmp_png):
+        table.to_csv(tmp_csv, index=False)
+        gitt_fit_figure(frame, pulses, fits).savefig(tmp_png, format="png", dpi=130)
+        Path(tmp_json).write_text(json.dumps(document, indent=2) + "\n")
     for name, entry in summary.items():
         low, high = entry["ci95"]
         print(f"{name}: geometric mean {entry['value']:.4g} (95%: {low:.3g} to {high:.3g})")
-    print(f"wrote {out}, {pulses_csv} and {out.with_name(out.stem + '_fit.png')}")
+    print(f"wrote {out}, {pulses_csv} and {png}")
     return 0
-
-
-def electrode_capacity_Ah(parameter_values) -> float:
-    """Theoretical capacity [A.h] of the positive electrode: c_max eps_s L W H F / 3600."""
-    names = (
-        "Maximum concentration in positive electrode [mol.m-3]",
-        "Positive electrode active material volume fraction",
-        "Positive electrode thickness [m]",
-        "Electrode width [m]",
-        "Electrode height [m]",
-    )
-    product = 1.0
-    for name in names:
-        product *= float(parameter_values[name])
-    from lrmo_cell.fitting.drt import FARADAY_C_PER_MOL
-
-    return product * FARADAY_C_PER_MOL / 3600.0
 
 
 def _windows(specs: list[str]) -> dict[str, tuple[float, float]]:
     """``["charge_transfer=0.01:10", ...]`` -> {process: (low, high)} [s]."""
+    import math
+
     from lrmo_cell.errors import InputError
 
     windows = {}
@@ -227,7 +272,7 @@ def _windows(specs: list[str]) -> dict[str, tuple[float, float]]:
             low_s, high_s = float(low), float(high)
         except ValueError:
             low_s = high_s = float("nan")
-        if not name or not 0 < low_s < high_s:
+        if not name or not 0 < low_s < high_s or not math.isfinite(high_s):
             raise InputError(
                 f"--window must read PROCESS=LOW:HIGH with 0 < LOW < HIGH seconds, got {spec!r}"
             )
@@ -235,32 +280,10 @@ def _windows(specs: list[str]) -> dict[str, tuple[float, float]]:
     return windows
 
 
-def capacity_of_mass_Ah(parameter_values, mass_g: float, model: str) -> float:
-    """Theoretical capacity [A.h] of ``mass_g`` of the model's active material:
-    m c_max F / (3600 rho), rho the "LRMO density [kg.m-3]" of the LRMO sets."""
-    from lrmo_cell.errors import InputError
-
-    if not mass_g > 0:
-        raise InputError(f"--mass-g must be > 0 g, got {mass_g:g}")
-    if "LRMO density [kg.m-3]" not in parameter_values:
-        raise InputError(
-            f"--mass-g needs the active-material density, which {model} does not give; "
-            "use --capacity-ah instead"
-        )
-    c_max = float(parameter_values["Maximum concentration in positive electrode [mol.m-3]"])
-    density = float(parameter_values["LRMO density [kg.m-3]"])
-    from lrmo_cell.fitting.drt import FARADAY_C_PER_MOL
-
-    return mass_g / 1000 * c_max / density * FARADAY_C_PER_MOL / 3600.0
-
-
-def _write_patch(out: Path, base: str | None, description: str, values, ci95, command) -> None:
+def _patch(out: Path, base: str | None, description: str, values, ci95, command) -> dict:
     """A parameter-set patch: fitted values with their 95% intervals and the command as source,
     on top of the LRMO set ``base`` (``None`` for a PyBaMM set, which a patch cannot extend)."""
-    import json
-
     from lrmo_cell.parameters import resolve_parameter_file
-    from lrmo_cell.studies.storage import atomic_path
 
     document = {
         "name": out.stem,
@@ -272,29 +295,30 @@ def _write_patch(out: Path, base: str | None, description: str, values, ci95, co
     }
     if base is not None:
         document["base"] = resolve_parameter_file(base).stem
-    with atomic_path(out) as tmp:
-        Path(tmp).write_text(json.dumps(document, indent=2) + "\n")
+    return document
 
 
 def _cycling(args: argparse.Namespace) -> int:
-    import pandas as pd
+    import json
 
     from lrmo_cell.errors import InputError
+    from lrmo_cell.files import atomic_paths
     from lrmo_cell.fitting.cycling import check_cycling, fit_cycling, lrmo_simulator
-    from lrmo_cell.fitting.plots import plot_cycling_fit
+    from lrmo_cell.fitting.plots import cycling_fit_figure
+    from lrmo_cell.fitting.readers import read_cycling_csv
     from lrmo_cell.parameters import load_parameter_set
-    from lrmo_cell.studies.storage import atomic_path
 
-    out = _output(args.out, ".json")
-    if not args.c_rate > 0:
-        raise InputError(f"--c-rate must be > 0, got {args.c_rate:g}")
-    path = Path(args.file)
-    if not path.is_file():
-        raise InputError(f"{path}: file does not exist.")
-    measured = check_cycling(pd.read_csv(path), source=str(path))
-    values = load_parameter_set(args.model)
+    out, cycles_csv, png = _outputs(
+        args.out, ".json", ("_cycles.csv", "_fit.png"), [args.file, args.model]
+    )
+    measured = check_cycling(read_cycling_csv(args.file), source=args.file)
+    try:
+        values = load_parameter_set(args.model, complete=True)
+    except InputError as err:
+        raise InputError(f"--model: {err}") from None
     for name in args.fit:
-        if not isinstance(values.get(name), int | float) or values[name] <= 0:
+        value = values.get(name)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             raise InputError(
                 f"--fit {name!r} must name a positive numeric parameter of {args.model}"
             )
@@ -317,10 +341,7 @@ def _cycling(args: argparse.Namespace) -> int:
         ]
     )
     table = measured.merge(simulated, on="cycle", suffixes=("", "_model"), how="left")
-    with atomic_path(out.with_name(f"{out.stem}_cycles.csv")) as tmp:
-        table.to_csv(tmp, index=False)
-    plot_cycling_fit(table, out.with_name(f"{out.stem}_fit.png"))
-    _write_patch(
+    document = _patch(
         out,
         args.model,
         f"Cycling fit of {args.file} ({len(measured)} cycles) on {args.model}.",
@@ -328,36 +349,36 @@ def _cycling(args: argparse.Namespace) -> int:
         ci95,
         command,
     )
+    with atomic_paths([out, cycles_csv, png]) as (tmp_json, tmp_csv, tmp_png):
+        table.to_csv(tmp_csv, index=False)
+        cycling_fit_figure(table).savefig(tmp_png, format="png", dpi=130)
+        Path(tmp_json).write_text(json.dumps(document, indent=2) + "\n")
     for name, value in best.items():
         low, high = ci95[name]
         print(f"{name}: {value:.4g} (95%: {low:.3g} to {high:.3g})")
-    print(f"wrote {out}, {out.stem}_cycles.csv and {out.stem}_fit.png")
+    print(f"wrote {out}, {cycles_csv} and {png}")
     return 0
 
 
 def _drt(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from lrmo_cell.errors import InputError
+    from lrmo_cell.files import atomic_paths
     from lrmo_cell.fitting.drt import compute_drt, exchange_current_density, find_peaks
-    from lrmo_cell.fitting.plots import plot_drt
+    from lrmo_cell.fitting.plots import drt_figure
     from lrmo_cell.fitting.readers import read_file
-    from lrmo_cell.studies.storage import atomic_path
 
-    out = _output(args.out, ".csv")
-    if args.area_m2 is not None and not args.area_m2 > 0:
-        raise InputError(f"--area-m2 must be > 0 m2, got {args.area_m2:g}")
+    out, png = _outputs(args.out, ".csv", (".png",), [args.file])
     windows = _windows(args.window) if args.window else None
-    frame = read_file(args.file)
+    frame = read_file(args.file, kind="impedance")
     drt = compute_drt(frame, args.drop_inductive_tail, source=args.file)
     peaks = find_peaks(drt, windows)
     if args.area_m2 is not None:
         i0 = exchange_current_density(peaks["resistance_ohm"], args.area_m2, args.temperature_k)
         peaks["i0_A_per_m2"] = np.where(peaks["process"] == "charge_transfer", i0, np.nan)
-    with atomic_path(out) as tmp:
-        peaks.to_csv(tmp, index=False)
-    png = out.with_suffix(".png")
-    plot_drt(drt, peaks, png)
+    with atomic_paths([out, png]) as (tmp_csv, tmp_png):
+        peaks.to_csv(tmp_csv, index=False)
+        drt_figure(drt, peaks).savefig(tmp_png, format="png", dpi=130)
     if drt.inductive_points_dropped:
         print(
             f"left out the {drt.inductive_points_dropped} highest frequencies (Z'' > 0: cell and "

@@ -1,17 +1,18 @@
-"""Report figures of the fits (PNG): a GITT fit over its data, a DRT with its peaks."""
+"""Report figures of the fits: a GITT fit over its data, a DRT with its peaks, a cycling fit.
+
+Each function returns a ``matplotlib.figure.Figure`` (no pyplot state); the commands save it
+together with the tables it belongs to."""
 
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.figure import Figure
 
-from lrmo_cell.studies.storage import save_png
 
-
-def plot_gitt_fit(frame, pulses, fits, path) -> None:
+def gitt_fit_figure(frame, pulses, fits) -> Figure:
     """Measured voltage of the whole GITT with each fitted pulse's model voltage over it."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig = Figure(figsize=(8, 4.5))
+    ax = fig.subplots()
     t_h = frame["time_s"].to_numpy() / 3600
     ax.plot(t_h, frame["voltage_V"], color="0.6", lw=1, label="measured")
     for k, (pulse, fit) in enumerate(zip(pulses.itertuples(), fits, strict=True)):
@@ -27,14 +28,13 @@ def plot_gitt_fit(frame, pulses, fits, path) -> None:
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    save_png(fig, path)
+    return fig
 
 
-def plot_drt(drt, peaks, path) -> None:
+def drt_figure(drt, peaks) -> Figure:
     """Nyquist plot of measured and DRT-fitted impedance beside the DRT with its peaks."""
-    import matplotlib.pyplot as plt
-
-    fig, (nyq, dist) = plt.subplots(1, 2, figsize=(10, 4.2))
+    fig = Figure(figsize=(10, 4.2))
+    nyq, dist = fig.subplots(1, 2)
     z, z_fit = np.asarray(drt.z_measured), np.asarray(drt.z_fitted)
     nyq.plot(z.real, -z.imag, "o", ms=3, color="0.4", label="measured")
     nyq.plot(z_fit.real, -z_fit.imag, "-", color="tab:blue", label="DRT fit")
@@ -55,22 +55,15 @@ def plot_drt(drt, peaks, path) -> None:
     dist.set(xlabel="tau [s]", ylabel="gamma [Ohm]", title=f"DRT (lambda {drt.lambda_value:.2g})")
     dist.grid(alpha=0.3)
     fig.tight_layout()
-    save_png(fig, path)
+    return fig
 
 
-def plot_cycling_fit(table, path) -> None:
+def cycling_fit_figure(table) -> Figure:
     """Measured and fitted charge and discharge capacity (and mean discharge voltage) per cycle:
     every series the fit weighs."""
-    import matplotlib.pyplot as plt
-
     has_voltage = "mean_discharge_voltage_V" in table
-    fig, axes = plt.subplots(
-        2 if has_voltage else 1,
-        1,
-        figsize=(7, 6 if has_voltage else 3.5),
-        sharex=True,
-        squeeze=False,
-    )
+    fig = Figure(figsize=(7, 6 if has_voltage else 3.5))
+    axes = fig.subplots(2 if has_voltage else 1, 1, sharex=True, squeeze=False)
     series = [
         (0, "charge_capacity_mAh_per_g", "charge", "tab:blue"),
         (0, "discharge_capacity_mAh_per_g", "discharge", "tab:red"),
@@ -91,4 +84,4 @@ def plot_cycling_fit(table, path) -> None:
     axes[0, 0].set_title("Cycling fit: measured (circles) and fitted model (lines)")
     axes[-1, 0].set_xlabel("cycle")
     fig.tight_layout()
-    save_png(fig, path)
+    return fig

@@ -61,6 +61,10 @@ def check_timeseries(frame: pd.DataFrame, source: str | Path = "data") -> pd.Dat
             out[col] = 0
     out = out[list(TIMESERIES_COLUMNS)]
     values = out[["time_s", "current_A", "voltage_V"]].to_numpy(dtype=float)
+    for col in ("step", "cycle"):
+        counter = out[col].to_numpy(dtype=float)
+        if not np.all(np.isfinite(counter) & (counter == np.round(counter))):
+            raise InputError(f"{source}: {col} must hold whole numbers in every row.")
     if len(out) < 3:
         raise InputError(f"{source}: has {len(out)} rows; a time series needs at least 3.")
     bad = ~np.isfinite(values)
@@ -120,9 +124,93 @@ def check_impedance(frame: pd.DataFrame, source: str | Path = "data") -> pd.Data
         raise InputError(f"{source}: impedance columns contain NaN or infinite values.")
     if (out["frequency_Hz"] <= 0).any():
         raise InputError(f"{source}: frequency_Hz must be > 0 Hz.")
+    if not np.hypot(out["z_real_ohm"], out["z_imag_ohm"]).gt(0).any():
+        raise InputError(f"{source}: the impedance is zero at every frequency.")
     if out["frequency_Hz"].duplicated().any():
         raise InputError(f"{source}: frequency_Hz has duplicated values; average or drop them.")
     return out.sort_values("frequency_Hz", ascending=False).reset_index(drop=True)
+
+
+#: largest data file read; cycler exports of months of data stay far below this
+MAX_FILE_BYTES = 2_000_000_000
+
+
+def check_input_file(path: str | Path, text: bool = True) -> Path:
+    """``path`` as a Path if it is a non-empty regular file (and, for a ``text`` format, does
+    not look binary); else one sentence saying what it is instead."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a data file.")
+    if not path.exists():
+        raise InputError(f"{path}: file does not exist.")
+    if not path.is_file():
+        raise InputError(f"{path}: is not a regular file.")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(f"{path}: is empty.")
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"{path}: is larger than {MAX_FILE_BYTES / 1e9:g} GB.")
+    if text:
+        with open(path, "rb") as stream:
+            head = stream.read(8192)
+        if b"\0" in head:
+            raise InputError(f"{path}: is a binary file, not CSV text.")
+    return path
+
+
+def read_table(path: str | Path, **read_kwargs) -> pd.DataFrame:
+    """A CSV file as a DataFrame, any failure of reading it said in one sentence."""
+    path = check_input_file(path)
+    try:
+        raw = pd.read_csv(path, **read_kwargs)
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path}: has no columns (an empty CSV).") from None
+    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as err:
+        reason = str(err).splitlines()[0][:120] if str(err) else type(err).__name__
+        raise InputError(f"{path}: cannot be read as CSV ({reason}).") from None
+    if raw.empty:
+        raise InputError(f"{path}: has a header but no rows.")
+    return raw
+
+
+def numeric_column(raw: pd.DataFrame, name: str, source, label: str | None = None) -> pd.Series:
+    """Column ``name`` as floats; text where a number belongs is named with its row."""
+    values = pd.to_numeric(raw[name], errors="coerce")
+    text = values.isna() & raw[name].notna()
+    if text.any():
+        row = int(np.argmax(text.to_numpy()))
+        shown = str(raw[name].iloc[row])[:30]
+        raise InputError(f"{source}: {label or name} at row {row} is {shown!r}, not a number.")
+    return values.astype(float)
+
+
+def read_cycling_csv(path: str | Path) -> pd.DataFrame:
+    """A measured per-cycle table (``cycle``, ``charge_capacity_mAh_per_g``,
+    ``discharge_capacity_mAh_per_g`` [, ``mean_discharge_voltage_V``]) with numeric columns;
+    the per-cycle checks follow in :func:`lrmo_cell.fitting.cycling.check_cycling`."""
+    from lrmo_cell.fitting.cycling import REQUIRED, VOLTAGE
+
+    path = Path(path)
+    if path.suffix.lower() in (".mpr", ".mpt"):
+        raise InputError(
+            f"{path}: is a BioLogic time series; fit cycling reads a per-cycle CSV ("
+            f"{', '.join(REQUIRED)}), e.g. the cycle summary EC-Lab exports."
+        )
+    raw = read_table(path)
+    if "frequency_Hz" in raw or "time_s" in raw:
+        kind = "an impedance spectrum" if "frequency_Hz" in raw else "a time series"
+        raise InputError(f"{path}: holds {kind}; fit cycling reads a per-cycle CSV.")
+    out = raw.copy()
+    for name in (*REQUIRED, VOLTAGE):
+        if name in raw:
+            out[name] = numeric_column(raw, name, path)
+            bad = ~np.isfinite(out[name].to_numpy())
+            if bad.any():
+                row = int(np.argmax(bad))
+                raise InputError(
+                    f"{path}: {name} is empty, NaN or infinite at row {row}; remove or fill it."
+                )
+    return out
 
 
 def read_csv(
@@ -147,10 +235,7 @@ def read_csv(
     read_kwargs : passed to :func:`pandas.read_csv` (``sep``, ``skiprows`` ...).
     """
     path = Path(path)
-    try:
-        raw = pd.read_csv(path, **read_kwargs)
-    except (OSError, ValueError, pd.errors.ParserError) as err:
-        raise InputError(f"{path}: cannot be read as CSV ({err}).") from None
+    raw = read_table(path, **read_kwargs)
     return _to_standard(raw, path, columns or {}, scale or {}, charge_positive)
 
 
@@ -163,11 +248,12 @@ def read_mpr(path: str | Path) -> pd.DataFrame:
     """
     from galvani import BioLogic
 
-    path = Path(path)
+    path = check_input_file(path, text=False)
     try:
         mpr = BioLogic.MPRfile(str(path))
     except Exception as err:  # galvani raises bare ValueError/KeyError/struct.error on bad files
-        raise InputError(f"{path}: is not a readable BioLogic .mpr file ({err}).") from None
+        reason = str(err).splitlines()[0][:120] if str(err) else type(err).__name__
+        raise InputError(f"{path}: is not a readable BioLogic .mpr file ({reason}).") from None
     raw = pd.DataFrame(mpr.data)
     return from_biologic_columns(raw, path)
 
@@ -184,23 +270,38 @@ def from_biologic_columns(raw: pd.DataFrame, source: str | Path) -> pd.DataFrame
     return _to_standard(raw, source, columns, scale, charge_positive=False)
 
 
-def read_file(path: str | Path, **kwargs) -> pd.DataFrame:
-    """Read any supported file by extension: ``.mpr`` (galvani), ``.mpt``, else CSV."""
+KINDS = {
+    "timeseries": "a time series (time_s, current_A, voltage_V)",
+    "impedance": "an impedance spectrum (frequency_Hz, z_real_ohm, z_imag_ohm)",
+}
+
+
+def read_file(path: str | Path, kind: str | None = None, **kwargs) -> pd.DataFrame:
+    """Read any supported file by extension: ``.mpr`` (galvani), ``.mpt``, else CSV.
+
+    ``kind`` ("timeseries" or "impedance") is what the caller needs; a file of the other kind
+    is refused in one sentence rather than failing somewhere inside the analysis.
+    """
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: file does not exist.")
     suffix = path.suffix.lower()
     if suffix == ".mpr":
-        return read_mpr(path)
-    if suffix == ".mpt":
+        frame = read_mpr(path)
+    elif suffix == ".mpt":
         from galvani import BioLogic
 
+        check_input_file(path)
         try:
             data, _ = BioLogic.MPTfile(str(path), encoding="latin1")
-        except Exception as err:
-            raise InputError(f"{path}: is not a readable BioLogic .mpt file ({err}).") from None
-        return from_biologic_columns(pd.DataFrame(data), path)
-    return read_csv(path, **kwargs)
+        except Exception as err:  # galvani raises bare ValueError/KeyError on bad files
+            reason = str(err).splitlines()[0][:120] if str(err) else type(err).__name__
+            raise InputError(f"{path}: is not a readable BioLogic .mpt file ({reason}).") from None
+        frame = from_biologic_columns(pd.DataFrame(data), path)
+    else:
+        frame = read_csv(path, **kwargs)
+    found = "impedance" if "frequency_Hz" in frame else "timeseries"
+    if kind is not None and found != kind:
+        raise InputError(f"{path}: holds {KINDS[found]}, but this needs {KINDS[kind]}.")
+    return frame
 
 
 def _to_standard(raw, source, columns, scale, charge_positive) -> pd.DataFrame:
@@ -208,7 +309,7 @@ def _to_standard(raw, source, columns, scale, charge_positive) -> pd.DataFrame:
     for std in STANDARD_COLUMNS:
         name = columns.get(std, std)
         if name in raw:
-            renamed[std] = pd.to_numeric(raw[name], errors="coerce") * scale.get(std, 1.0)
+            renamed[std] = numeric_column(raw, name, source, std) * scale.get(std, 1.0)
         elif std in columns:
             raise InputError(
                 f"{source}: column {name!r} (mapped to {std}) is not in the file; "

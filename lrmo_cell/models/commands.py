@@ -8,6 +8,12 @@ from __future__ import annotations
 import json
 import sys
 
+from lrmo_cell.arguments import number
+
+# the ranges simulate_cycling accepts (checked here too, so argparse refuses before any import)
+_C_RATE = {"gt": 0, "le": 100, "unit": "C"}
+_VOLTAGE = {"ge": 1.5, "le": 5.0, "unit": "V"}
+
 
 def register(subparsers) -> None:
     """Add the model's sub-commands to the ``lrmo-cell`` parser."""
@@ -18,12 +24,42 @@ def register(subparsers) -> None:
         "N cycles at the cycling rate; one summary row per cycle (1C = 250 mA/g).",
     )
     simulate.add_argument("sample", help="pristine, Ru-0.5, Ru-1, Ru-3, or a parameter set .json")
-    simulate.add_argument("--c-rate", type=float, default=1.0, help="cycling C-rate (default 1)")
-    simulate.add_argument("--cycles", type=int, default=1, help="cycles after formation (0: none)")
-    simulate.add_argument("--formation-c-rate", type=float, default=0.1, help="default 0.1")
-    simulate.add_argument("--formation-cycles", type=int, default=1, help="default 1")
-    simulate.add_argument("--v-min", type=float, default=2.0, help="discharge limit [V] (2.0)")
-    simulate.add_argument("--v-max", type=float, default=4.8, help="charge limit [V] (4.8)")
+    simulate.add_argument(
+        "--c-rate",
+        type=number("--c-rate", name="c_rate", **_C_RATE),
+        default=1.0,
+        help="cycling C-rate (1)",
+    )
+    simulate.add_argument(
+        "--cycles",
+        type=number("--cycles", name="cycles", ge=0, le=5000, integer=True),
+        default=1,
+        help="cycles after formation (0: none)",
+    )
+    simulate.add_argument(
+        "--formation-c-rate",
+        type=number("--formation-c-rate", name="formation_c_rate", **_C_RATE),
+        default=0.1,
+        help="default 0.1",
+    )
+    simulate.add_argument(
+        "--formation-cycles",
+        type=number("--formation-cycles", name="formation_cycles", ge=0, le=100, integer=True),
+        default=1,
+        help="default 1",
+    )
+    simulate.add_argument(
+        "--v-min",
+        type=number("--v-min", name="v_min", **_VOLTAGE),
+        default=2.0,
+        help="discharge limit (2.0 V)",
+    )
+    simulate.add_argument(
+        "--v-max",
+        type=number("--v-max", name="v_max", **_VOLTAGE),
+        default=4.8,
+        help="charge limit (4.8 V)",
+    )
     simulate.add_argument("--charge-mode", choices=("CC", "CCCV"), default="CC")
     simulate.add_argument("--base", choices=("SPM", "SPMe", "DFN"), default="SPMe")
     simulate.add_argument("--json", action="store_true", help="print one JSON object")
@@ -51,6 +87,20 @@ def register(subparsers) -> None:
 
 
 def _simulate(args) -> int:
+    from lrmo_cell.errors import InputError
+
+    if not args.v_min < args.v_max:
+        raise InputError(
+            f"--v-min (v_min = {args.v_min:g} V) must be below --v-max (v_max = {args.v_max:g} V)"
+        )
+    if args.cycles + args.formation_cycles < 1:
+        raise InputError(
+            "--cycles plus --formation-cycles must be at least 1 (cycles + formation_cycles)"
+        )
+    from lrmo_cell.parameters import load_parameter_set
+
+    # a bad set is refused before the model is built
+    load_parameter_set(args.sample, complete=True)
     from lrmo_cell.models.cycling import simulate_cycling
 
     frame = simulate_cycling(
@@ -88,6 +138,9 @@ def _simulate(args) -> int:
 
 
 def _validate(args) -> int:
+    from lrmo_cell.files import output_dir
+
+    output_dir(args.out, "--out")
     from lrmo_cell.models.report import write_validation_report
 
     passed = write_validation_report(args.out)
@@ -95,6 +148,17 @@ def _validate(args) -> int:
 
 
 def _bpx(args) -> int:
+    from lrmo_cell.errors import InputError
+    from lrmo_cell.files import distinct_outputs, output_file
+    from lrmo_cell.parameters import load_parameter_set
+
+    output_file(args.out, "--out", (".json",))
+    distinct_outputs({"--out": args.out}, [args.set])
+    if "Negative particle radius [m]" not in load_parameter_set(args.set, complete=True):
+        raise InputError(
+            f"bpx needs a full-cell parameter set (BPX has no half-cell form); {args.set!r} is a "
+            "half cell"
+        )
     from lrmo_cell.models.bpx import export_bpx
 
     print(f"wrote {export_bpx(args.set, args.out)}")

@@ -22,6 +22,7 @@ from lrmo_cell.parameters import load_parameter_set
 from lrmo_cell.parameters.treatment import SPECIFIC_CURRENT_1C_A_PER_KG
 
 from .lrmo import LRMO
+from .model2 import LRMO2
 from .submodels.oxygen_recapture import OXYGEN_POOLS
 
 COLUMNS = (
@@ -36,7 +37,7 @@ COLUMNS = (
     "oxygen_released_umol_per_g",
 )
 # coarse meshes keep the state small; tests/test_model_mesh.py checks they are converged
-VAR_PTS = {"x_n": 5, "x_s": 5, "x_p": 5, "r_n": 10, "r_p": 10}
+VAR_PTS = {"x_n": 5, "x_s": 5, "x_p": 5, "r_n": 10, "r_p": 10, "r_p_prim": 10, "r_p_sec": 10}
 CHARGE_MODES = ("CC", "CCCV")
 
 
@@ -77,9 +78,19 @@ def _check_inputs(c_rate, cycles, formation_c_rate, formation_cycles, v_min, v_m
             raise InputError(message)
 
 
+# a parameter only Model 2's sets have (its oxygen couple is PyBaMM's secondary particle phase)
+MODEL2_MARKER = "Secondary: Maximum concentration in positive electrode [mol.m-3]"
+
+
+def is_model2_set(parameter_values) -> bool:
+    """Whether a parameter set is for Model 2 (``lrmo_cell.models.model2``)."""
+    return MODEL2_MARKER in parameter_values.keys()
+
+
 @functools.lru_cache(maxsize=8)
-def _model(base: str, working_electrode: str):
-    return LRMO({"working electrode": working_electrode}, base=base)
+def _model(base: str, working_electrode: str, model2: bool = False):
+    factory = LRMO2 if model2 else LRMO
+    return factory({"working electrode": working_electrode}, base=base)
 
 
 def _cycle_steps(current_a: float, v_min: float, v_max: float, charge_mode: str) -> tuple:
@@ -113,6 +124,9 @@ STATE_ATOL = {
     "X-averaged positive particle concentration [mol.m-3]": 1e-4,
     "Positive particle concentration [mol.m-3]": 1e-4,
 }
+# Model 2's states carry PyBaMM scales (fractions, and oxygen pools of ~1 mol.m-3), so one
+# absolute tolerance serves them all
+MODEL2_ATOL = 1e-6
 # a step that makes less than this progress is given up and solved at the tight tolerances
 NO_PROGRESS_STEPS, NO_PROGRESS_S = 300, 60.0
 
@@ -205,8 +219,13 @@ def run_experiment(
         }
     )
 
+    model2 = is_model2_set(parameter_values)
+    if model2:
+        # Model 2 has none of the states the fallback solver's tolerances name, and needs no
+        # fallback: its Marcus-Hush-Chidsey rates keep the surfaces' restoring forces bounded
+        solver = solver or pybamm.IDAKLUSolver(rtol=WORKING_RTOL, atol=MODEL2_ATOL)
     sim = pybamm.Simulation(
-        _model(base, working),
+        _model(base, working, model2),
         parameter_values=parameter_values,
         experiment=pybamm.Experiment(cycles),
         solver=solver or FallbackIDAKLUSolver(),
@@ -220,14 +239,16 @@ _SUMMARY_VARIABLES = {
     "current": "Current [A]",
     "capacity": "Discharge capacity [A.h]",
     "voltage": "Voltage [V]",
-    "released": "X-averaged released oxygen [mol.m-3]",
 }
+RELEASED_OXYGEN = "X-averaged released oxygen [mol.m-3]"
+MODEL2_RELEASED_OXYGEN = "Released oxygen [umol.g-1]"
 
 
-def _steps_by_cycle(solution: pybamm.Solution) -> list[list[dict] | None]:
+def _steps_by_cycle(solution: pybamm.Solution, released: str) -> list[list[dict] | None]:
     """The summary variables of every step, cycle by cycle, cut out of one evaluation over the
     whole solution (evaluating them step by step costs a few ms per step)."""
-    whole = {key: solution[name].entries for key, name in _SUMMARY_VARIABLES.items()}
+    names = {**_SUMMARY_VARIABLES, "released": released}
+    whole = {key: solution[name].entries for key, name in names.items()}
     offset, cycles = 0, []
     for cycle in solution.cycles:
         if cycle is None:
@@ -275,9 +296,12 @@ def summarise_cycles(
         p["Positive electrode thickness [m]"] * p["Electrode height [m]"] * p["Electrode width [m]"]
     )
     o2_factor = 1e6 * electrode_m3 / mass_g  # mol.m-3 of electrode -> umol per g of powder
+    released = RELEASED_OXYGEN
+    if is_model2_set(parameter_values):
+        released, o2_factor = MODEL2_RELEASED_OXYGEN, 1.0
     rows = [
         _cycle_row(steps, i + 1, rates[i], mass_g, o2_factor)
-        for i, steps in enumerate(_steps_by_cycle(solution))
+        for i, steps in enumerate(_steps_by_cycle(solution, released))
         if steps is not None
     ]
     return pd.DataFrame(rows, columns=list(COLUMNS))

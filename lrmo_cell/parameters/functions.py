@@ -91,3 +91,89 @@ def stoichiometry_table(stoichiometry, values, name: str):
         return 10 ** pybamm.Interpolant(x, log_y, sto, name=name)
 
     return function
+
+
+# --- Model 2: the TM (primary) and lattice-oxygen (secondary) couples -------------------------
+
+
+def _couple(phase: str, name: str) -> pybamm.Parameter:
+    return pybamm.Parameter(f"{phase}: Positive electrode {name}")
+
+
+def _as_made_formal_potential_and_spread(phase: str):
+    """(U0 [V], w) of a couple in the as-made (unactivated, unmigrated) material."""
+    if phase == "Primary":
+        return _couple(phase, "formal potential [V]"), _couple(phase, "non-ideality factor")
+    onset = pybamm.Parameter("Oxygen-redox onset shift per Li removed [V]") * (
+        1 - pybamm.Parameter("Li-deficient layer Li fraction")
+    )
+    return (
+        _couple(phase, "activation formal potential [V]") + onset,
+        _couple(phase, "activation non-ideality factor"),
+    )
+
+
+def _gallery_ocp(phase: str, sto):
+    u0, w = _as_made_formal_potential_and_spread(phase)
+    T_ref = pybamm.Parameter("Reference temperature [K]")
+    x = _clipped(sto)
+    return u0 + w * pybamm.constants.R * T_ref / pybamm.constants.F * pybamm.log((1 - x) / x)
+
+
+def tm_couple_ocp(sto):
+    """OCP [V] of the TM couple: one-gallery MSMR U0 + w (RT/F) ln((1 - x)/x) (Baker & Verbrugge,
+    J. Electrochem. Soc. 165 (2018) A3952), with U0 and w from the set."""
+    return _gallery_ocp("Primary", sto)
+
+
+def oxygen_couple_ocp(sto):
+    """OCP [V] of the as-made (unactivated) lattice-oxygen couple; Model 2 moves its formal
+    potential with activation and TM migration, plain PyBaMM keeps this curve."""
+    return _gallery_ocp("Secondary", sto)
+
+
+def _mass_action_j0(phase: str, c_e, c_s_surf, c_s_max):
+    k = _couple(phase, "reaction rate constant [A.m-2]")
+    _, w = _as_made_formal_potential_and_spread(phase)
+    x = _clipped(c_s_surf / c_s_max)
+    return k * (c_e / 1000) ** 0.5 * (x * (1 - x)) ** (w / 2)
+
+
+def tm_couple_exchange_current_density(c_e, c_s_surf, c_s_max, T):
+    """MSMR exchange-current density [A.m-2] k (c_e/c_ref)^(1/2) x^(w/2) (1 - x)^(w/2) of the TM
+    couple (alpha = 1/2), the form Model 2 writes as mass action; for plain PyBaMM runs."""
+    return _mass_action_j0("Primary", c_e, c_s_surf, c_s_max)
+
+
+def oxygen_couple_exchange_current_density(c_e, c_s_surf, c_s_max, T):
+    """As ``tm_couple_exchange_current_density``, for the as-made lattice-oxygen couple."""
+    return _mass_action_j0("Secondary", c_e, c_s_surf, c_s_max)
+
+
+def _rest_occupancy(phase: str):
+    """Site occupancy of a couple in equilibrium with the as-made rest voltage: the inverse of
+    its OCP, 1 / (1 + exp(F (V0 - U0) / (w R T))). Both couples and the surface potential then
+    start at one potential, so a rest from the initial state moves nothing (the as-made oxygen
+    couple is full, its unactivated sites delithiate only on their plateau)."""
+    u0, w = _as_made_formal_potential_and_spread(phase)
+    v0 = pybamm.Parameter("As-made open-circuit voltage [V]")
+    T_ref = pybamm.Parameter("Reference temperature [K]")
+    return 1 / (1 + pybamm.exp(pybamm.constants.F * (v0 - u0) / (w * pybamm.constants.R * T_ref)))
+
+
+def tm_couple_initial_concentration(r, x):
+    """Initial Li concentration [mol.m-3] of the TM couple, at rest with the as-made voltage."""
+    c_max = pybamm.Parameter("Primary: Maximum concentration in positive electrode [mol.m-3]")
+    return _rest_occupancy("Primary") * c_max
+
+
+def tm_couple_volume_fraction(x, y, z):
+    """Volume fraction of the TM couple's domains: the LRMO share of TM-redox Li sites."""
+    eps = pybamm.Parameter("Positive electrode active material volume fraction")
+    return eps * pybamm.Parameter("TM-redox share of Li sites")
+
+
+def oxygen_couple_volume_fraction(x, y, z):
+    """Volume fraction of the oxygen couple's domains: the rest of the LRMO's Li sites."""
+    eps = pybamm.Parameter("Positive electrode active material volume fraction")
+    return eps * (1 - pybamm.Parameter("TM-redox share of Li sites"))

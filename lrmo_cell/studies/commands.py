@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
+
+from lrmo_cell.arguments import number
 
 
 def register(subparsers) -> None:
@@ -29,6 +32,11 @@ def register(subparsers) -> None:
         help="override an input before sweeping (repeatable)",
     )
     parser.add_argument("--out", metavar="FILE", help="results .csv or .parquet")
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace an existing --out that is not this sweep's result",
+    )
     parser.add_argument("--plot", metavar="PNG", help="line plot (1 axis) or heatmap (2 axes)")
     parser.add_argument(
         "--metric",
@@ -42,7 +50,7 @@ def register(subparsers) -> None:
     )
     parser.add_argument(
         "--chunk-size",
-        type=int,
+        type=number("--chunk-size", ge=1, le=10_000_000, integer=True),
         default=200_000,
         help="designs per chunk/part file (default %(default)s)",
     )
@@ -52,7 +60,9 @@ def register(subparsers) -> None:
         help="sensitivity of --metric to each input at +/-10%%; prints a table",
     )
     parser.add_argument(
-        "--step", type=float, default=0.1, help="relative step of --tornado (default %(default)s)"
+        "--step",
+        type=number("--step", gt=0, lt=1),
+        help="relative step of --tornado (default 0.1)",
     )
     parser.set_defaults(func=run)
 
@@ -63,22 +73,60 @@ def run(args: argparse.Namespace) -> int:
     from lrmo_cell.design.core import SCALAR_OUTPUTS
     from lrmo_cell.design.schema import load_design, parse_set
     from lrmo_cell.errors import InputError
+    from lrmo_cell.files import distinct_outputs, output_file
     from lrmo_cell.studies.storage import check_table_path
 
-    design = load_design(args.file, parse_set(args.set))
+    # every output place is checked before any work, so a bad one costs nothing
+    if args.out:
+        check_table_path(args.out)
+    for option in ("plot", "tornado"):
+        if getattr(args, option):
+            output_file(getattr(args, option), f"--{option}", (".png",))
+    distinct_outputs({"--out": args.out, "--plot": args.plot, "--tornado": args.tornado})
     if args.metric not in SCALAR_OUTPUTS:
         raise InputError(
             f"--metric must be one of {', '.join(SCALAR_OUTPUTS)}, got {args.metric!r}"
         )
     if not args.vary and not args.tornado:
         raise InputError("sweep needs --vary FIELD=START:STOP:N and/or --tornado PNG")
+    if args.step is not None and not args.tornado:
+        raise InputError("--step is the relative step of --tornado; give --tornado PNG too")
+    if args.plot and not args.vary:
+        raise InputError("--plot draws a --vary sweep; give --vary FIELD=START:STOP:N")
+    design = load_design(args.file, parse_set(args.set))
+
+    from lrmo_cell.studies.sweep import (
+        MAX_PLOT_POINTS,
+        SWEEP_OUTPUTS,
+        check_out,
+        check_scheduler,
+        check_size,
+        make_client,
+        parse_vary,
+        plot_sweep,
+        run_sweep,
+        run_sweep_to_file,
+        summarise,
+    )
+
+    axes = [parse_vary(text, design) for text in args.vary]
+    if args.plot and len(axes) > 2:
+        raise InputError(f"--plot needs one or two --vary axes, got {len(axes)}")
+    if axes:
+        total = check_size(axes, len(axes) + len(SWEEP_OUTPUTS), args.out)
+        if args.plot and total > MAX_PLOT_POINTS:
+            raise InputError(
+                f"--plot draws at most {MAX_PLOT_POINTS:.0e} designs, the grid has {total:.4g}"
+            )
+        if args.out:
+            check_out(design, axes, args.out, args.chunk_size, args.overwrite)
+    if args.dask:
+        check_scheduler(args.dask)
     if args.tornado:
-        if not 0 < args.step < 1:
-            raise InputError(f"--step must be in (0, 1), got {args.step:g}")
         from lrmo_cell.plotting import quantity_label
         from lrmo_cell.studies.sensitivity import markdown, plot_tornado, tornado
 
-        rows = tornado(design, args.metric, args.step)
+        rows = tornado(design, args.metric, 0.1 if args.step is None else args.step)
         plot_tornado(
             rows,
             args.metric,
@@ -86,31 +134,46 @@ def run(args: argparse.Namespace) -> int:
             title=f"{design.name}: {quantity_label(args.metric)} = {rows[0]['base_metric']:.4g}",
         )
         print(markdown(rows, args.metric))
-    if not args.vary:
+    if not axes:
         return 0
 
-    from lrmo_cell.studies.sweep import make_client, parse_vary, plot_sweep, run_sweep
-
-    axes = [parse_vary(text, design) for text in args.vary]
-    if args.plot and len(axes) > 2:
-        raise InputError(f"--plot needs one or two --vary axes, got {len(axes)}")
-    if args.out:
-        check_table_path(args.out)
     client = make_client(args.dask) if args.dask else None
     start = time.perf_counter()
     try:
-        frame = run_sweep(design, axes, args.out, args.chunk_size, client)
+        if args.out:
+            try:
+                status = run_sweep_to_file(
+                    design, axes, args.out, args.chunk_size, client, overwrite=args.overwrite
+                )
+            except KeyboardInterrupt:
+                print(
+                    f"lrmo-cell sweep: interrupted; the finished chunks are kept in "
+                    f"{args.out}.parts: run the same command again to resume",
+                    file=sys.stderr,
+                )
+                return 130
+            from lrmo_cell.studies.storage import iter_table
+
+            # only what the summary reads: memory stays one chunk of three columns
+            columns = [*(a.field for a in axes), args.metric]
+            chunks = iter_table(args.out, args.chunk_size, columns)
+        else:
+            status, chunks = "computed", [run_sweep(design, axes, None, args.chunk_size, client)]
+        summary = summarise(chunks, axes, args.metric, keep_values=bool(args.plot))
     finally:
         if client is not None:
             client.close()
     seconds = time.perf_counter() - start
     if args.plot:
-        plot_sweep(frame, axes, args.metric, args.plot)
-    y = frame[args.metric].to_numpy()
-    best = frame.iloc[int(y.argmax())]
-    where = ", ".join(f"{a.field} = {best[a.field]:.4g}" for a in axes)
+        plot_sweep(summary.values, axes, args.metric, args.plot)
+    where = ", ".join(f"{field} = {value:.4g}" for field, value in summary.best.items())
+    written = {
+        "computed": f"; written to {args.out}",
+        "resumed": f"; resumed from {args.out}.parts, written to {args.out}",
+        "reused": f"; {args.out} already held this sweep, reused",
+    }
     print(
-        f"{len(frame)} designs in {seconds:.2f} s; {args.metric} from {y.min():.4g} to "
-        f"{y.max():.4g}; maximum at {where}" + (f"; written to {args.out}" if args.out else "")
+        f"{summary.rows} designs in {seconds:.2f} s; {args.metric} from {summary.minimum:.4g} "
+        f"to {summary.maximum:.4g}; maximum at {where}" + (written[status] if args.out else "")
     )
     return 0

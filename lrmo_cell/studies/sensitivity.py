@@ -75,8 +75,8 @@ def plot_tornado(rows: list, metric: str, path, title: str = "", top: int = 16) 
     """Horizontal tornado bars (low step blue, high step orange) around the design value."""
     from matplotlib.figure import Figure
 
+    from lrmo_cell.files import save_png
     from lrmo_cell.plotting import quantity_label
-    from lrmo_cell.studies.storage import save_png
 
     shown = rows[:top][::-1]
     base = shown[0]["base_metric"] if shown else 0.0

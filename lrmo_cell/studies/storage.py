@@ -1,82 +1,76 @@
-"""Result files that are never left half-written, and resumable folders of sweep parts.
+"""Sweep result files and their resumable folders of parts.
 
-Every file is written to a temporary name in its target folder and moved into place with
-``os.replace`` (atomic on POSIX and Windows), so an interrupted run leaves either the old file
-or the new one, never a partial one.
+A sweep with ``--out s.parquet`` keeps ``s.parquet.parts/``: its manifest ``sweep.json`` (the
+sweep's full specification, written first and atomically) and one ``part-NNNNN.parquet`` per
+finished chunk. A rerun of the same sweep resumes from the parts; a folder with another sweep's
+manifest, or with parts and no manifest, is refused, so rows of two sweeps are never mixed. The
+final table is streamed from the parts one chunk at a time (memory: one chunk) into the parts
+folder, the parts go, and the table moves onto ``--out``; the manifest goes last. A kill at any
+moment thus leaves the complete result or the resumable folder (see :meth:`PartStore.combine`).
+
+``atomic_path`` and ``save_png`` are re-exported here for code written before the file helpers
+moved to the ground floor (:mod:`lrmo_cell.files`); new code imports them from there.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from lrmo_cell.errors import InputError
+from lrmo_cell.files import atomic_path, new_temporary, output_file, publish, save_png
+
+__all__ = ["TABLE_SUFFIXES", "PartStore", "atomic_path", "check_table_path", "save_png"]
 
 TABLE_SUFFIXES = (".csv", ".parquet")
-
-
-@contextlib.contextmanager
-def atomic_path(path: str | os.PathLike):
-    """Yield a temporary path next to ``path``; move it onto ``path`` only if the block succeeds."""
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise InputError(f"output folder {str(target.parent)!r} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        yield tmp
-        # mkstemp makes owner-only files; a result file gets the usual umask-based mode
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(tmp)
-
-
-def save_png(fig, path: str | os.PathLike, dpi: int = 130) -> None:
-    """Write a matplotlib figure as PNG atomically and close it (long runs make many)."""
-    import matplotlib.pyplot as plt
-
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=dpi)
-    plt.close(fig)
+MANIFEST = "sweep.json"
+#: key of the sweep's manifest in a finished Parquet file's schema metadata
+METADATA_KEY = b"lrmo_cell.sweep"
 
 
 def check_table_path(path: str | os.PathLike) -> Path:
-    """A sweep output must end in .csv or .parquet and go to an existing folder."""
-    target = Path(path)
-    if target.suffix.lower() not in TABLE_SUFFIXES:
-        raise InputError(f"--out must end in .csv or .parquet, got {str(path)!r}")
-    if not target.parent.is_dir():
-        raise InputError(f"--out folder {str(target.parent)!r} does not exist")
-    return target
+    """A sweep output must end in .csv or .parquet and be a writable file place."""
+    return output_file(path, "--out", TABLE_SUFFIXES)
 
 
-def write_table(frame, path: str | os.PathLike) -> None:
-    """Write a DataFrame to .csv or .parquet atomically."""
-    target = check_table_path(path)
-    with atomic_path(target) as tmp:
-        if target.suffix.lower() == ".csv":
-            frame.to_csv(tmp, index=False)
-        else:
-            frame.to_parquet(tmp, index=False)
+def finished_manifest(path: str | os.PathLike) -> str | None:
+    """The manifest stored in a finished sweep file (Parquet only; CSV has nowhere to keep it)."""
+    path = Path(path)
+    if path.suffix.lower() != ".parquet" or not path.is_file():
+        return None
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except (OSError, ValueError):  # pyarrow raises ArrowInvalid (a ValueError) on non-Parquet
+        return None
+    value = metadata.get(METADATA_KEY)
+    return value.decode() if value is not None else None
+
+
+def iter_table(path: str | os.PathLike, rows: int = 200_000, columns: list[str] | None = None):
+    """A .csv or .parquet table (``columns`` of it, default all) as DataFrames of at most
+    ``rows`` rows (memory: one of them)."""
+    import pandas as pd
+
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        yield from pd.read_csv(path, chunksize=rows, usecols=columns)
+        return
+    import pyarrow.parquet as pq
+
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=rows, columns=columns):
+        yield batch.to_pandas()
 
 
 class PartStore:
-    """A folder ``<out>.parts/`` of ``part-00000.parquet`` files, one per finished chunk.
-
-    A rerun of the same sweep skips the chunks whose part exists, so an interrupted sweep keeps
-    its finished points; :meth:`combine` writes the final table and removes the folder.
-    """
+    """A folder ``<out>.parts/`` of ``part-00000.parquet`` files, one per finished chunk."""
 
     def __init__(self, out: str | os.PathLike):
         self.out = check_table_path(out)
         self.folder = self.out.with_name(self.out.name + ".parts")
+        self.manifest = self.folder / MANIFEST
 
     def part_path(self, index: int) -> Path:
         return self.folder / f"part-{index:05d}.parquet"
@@ -84,18 +78,92 @@ class PartStore:
     def done(self, index: int) -> bool:
         return self.part_path(index).is_file()
 
+    def _parts(self) -> list[Path]:
+        return sorted(self.folder.glob("part-*.parquet"))
+
+    def claim(self, spec: str) -> None:
+        """Tie the folder to the sweep ``spec``: adopt it only if its manifest is this one.
+
+        Call with the folder locked: temporaries inside it are then leftovers of a killed run.
+        """
+        for stale in self.folder.glob(".*.tmp"):
+            stale.unlink()
+        if self.manifest.is_file():
+            if self.manifest.read_text() != spec:
+                raise InputError(
+                    f"{self.folder} holds parts of a different sweep; remove it or "
+                    "choose another --out"
+                )
+            return
+        if self._parts() or self.final.exists():
+            raise InputError(
+                f"{self.folder} holds parts but no {MANIFEST}, so nothing tells which sweep they "
+                "belong to; remove it or choose another --out"
+            )
+        with atomic_path(self.manifest) as tmp:
+            Path(tmp).write_text(spec)
+
     def write(self, index: int, frame) -> None:
-        self.folder.mkdir(exist_ok=True)
         with atomic_path(self.part_path(index)) as tmp:
             frame.to_parquet(tmp, index=False)
 
-    def combine(self, n_parts: int):
-        """Concatenate the parts in order, write the final table atomically, drop the folder."""
-        import pandas as pd
+    @property
+    def final(self) -> Path:
+        """The complete table inside the folder, before it moves onto ``out``."""
+        return self.folder / f"final{self.out.suffix.lower()}"
 
-        frame = pd.concat(
-            [pd.read_parquet(self.part_path(i)) for i in range(n_parts)], ignore_index=True
-        )
-        write_table(frame, self.out)
-        shutil.rmtree(self.folder)
-        return frame
+    def combine(self, n_parts: int, spec: str) -> None:
+        """Stream the parts in order into the final table (one part in memory at a time) inside
+        the folder, remove the parts, move the table onto ``out``, then remove the manifest and
+        the folder.
+
+        Between the move and the folder's removal there are two system calls, so a kill leaves
+        the result or the parts folder (with its parts or its final table: a rerun moves that
+        into place), and only in those microseconds both; a rerun then finds the result is this
+        sweep's and removes the folder.
+        """
+        if not self.final.is_file():
+            tmp = new_temporary(self.out, folder=self.folder)
+            try:
+                self._stream(n_parts, spec, tmp)
+                publish(tmp, self.final)
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(tmp)
+        for path in self._parts():
+            path.unlink()
+        os.replace(self.final, self.out)
+        self.discard()
+
+    def _stream(self, n_parts: int, spec: str, tmp: str) -> None:
+        import pandas as pd
+        import pyarrow.parquet as pq
+
+        if self.out.suffix.lower() == ".csv":
+            with open(tmp, "w", newline="") as stream:
+                for i in range(n_parts):
+                    part = pd.read_parquet(self.part_path(i))
+                    part.to_csv(stream, header=i == 0, index=False)
+            return
+        writer = None
+        try:
+            for i in range(n_parts):
+                table = pq.read_table(self.part_path(i))
+                if writer is None:
+                    metadata = {**(table.schema.metadata or {}), METADATA_KEY: spec}
+                    writer = pq.ParquetWriter(tmp, table.schema.with_metadata(metadata))
+                writer.write_table(table)
+        finally:
+            if writer is not None:
+                writer.close()
+
+    def discard(self) -> None:
+        """Remove the parts, then the manifest, then the folder (the manifest goes last, so a
+        folder with parts always says which sweep they are)."""
+        for path in [*self._parts(), *self.folder.glob(".*.tmp")]:
+            path.unlink()
+        for path in (self.final, self.manifest):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+        with contextlib.suppress(OSError):
+            self.folder.rmdir()

@@ -1,0 +1,230 @@
+"""The two redox couples of the LRMO host: transition-metal redox and lattice-oxygen redox.
+
+Why two particle phases (PyBaMM "particle phases" = "2") rather than one MSMR particle: the LRMO
+of the study is a nanocomposite of LiMO2-like (M = Ni, Co, Mn) and Li2MnO3-like domains
+(xLi2MnO3.(1-x)LiMO2; Thackeray et al., J. Mater. Chem. 17 (2007) 3112, doi:10.1039/b702425h).
+Ni/Co redox lives in the first, the oxidisable Li-O-Li oxygen of the second (Seo et al., Nat.
+Chem. 8 (2016) 692, doi:10.1038/nchem.2524). Each domain has its own Li transport (GITT shows a
+different diffusivity on the oxygen plateau) and both exchange Li+ with the same electrolyte at
+the same surface potential, distributed through the electrode in the DFN. MSMR would give them
+one diffusivity and one fixed OCP per reaction; the oxygen couple's formal potential moves with
+its history (first-charge activation, TM-migration hysteresis and decay), which a PyBaMM MSMR
+particle (whose state is the potential itself) cannot carry while conserving Li.
+
+Each couple is a one-gallery MSMR reaction (Baker & Verbrugge, J. Electrochem. Soc. 165 (2018)
+A3952, doi:10.1149/2.0771816jes) with site fraction x (Li-occupied) at the particle surface:
+
+    U = U0 + w (R T / F) ln((1 - x) / x),
+    j = k (c_e / c_ref)^(1/2) [x^w exp(f (dphi - U0) / 2) - (1 - x)^w exp(-f (dphi - U0) / 2)]
+
+with f = F / R T, dphi the surface potential difference less the densified film's drop, for "LRMO
+kinetics" = "Butler-Volmer". The default, "Marcus-Hush-Chidsey", keeps the same mass-action form
+and the same exchange current but replaces exp(+-eta / 2) by the symmetric Marcus-Hush-Chidsey
+rates of ``transfer_rates`` (Zeng, Smith, Bai & Bazant, J. Electroanal. Chem. 735 (2014) 77,
+doi:10.1016/j.jelechem.2014.09.038), equal to Butler-Volmer with alpha = 1/2 at small eta and
+bounded beyond the reorganization energy. Why: the as-made oxygen couple rests 1.1 V below its
+activation potential and the RuO2 couple runs 1.8 V above its own at the top of charge; there the
+unbounded Butler-Volmer exponential (e^21 and e^35) turns a site fraction the solver resolves to
+1e-12 into a current larger than the 1C current, which is no physics (Marcus inverted region), only
+the exponential's reach. This mass-action form
+is MSMR Butler-Volmer with alpha = 1/2 and j0 = k (c_e / c_ref)^(1/2) x^(w/2) (1 - x)^(w/2),
+written without the logarithm: the anodic term needs Li in the host, the cathodic term free sites,
+and neither vanishes where its direction is still possible, so a full or empty surface always has a
+restoring force and there is no 0 x infinity at the ends.
+
+The oxygen couple's sites come in two populations (``OxygenRedoxActivation``): a share u of its
+sites is unactivated Li2MnO3-like oxygen, Li-occupied as made, which delithiates only forward, on
+the flat first-charge plateau (formal potential U0_act + dU_onset, spread w_act), and turns into
+an activated site once empty; the activated sites (occupancy x - u) cycle reversibly at
+U0_O + dU_hys - dU_irr with spread w (hysteresis and decay from ``TMMigration``):
+
+    j_O = k [(x - u)^w r_ox(eta_O) - (1 - x)^w r_red(eta_O)] + k u^w_act r_ox(eta_act).
+
+"""
+
+from __future__ import annotations
+
+import pybamm
+
+from .base import OXYGEN, TM, F, R, orphan, site_power
+
+C_E_REF = 1000.0  # mol.m-3, the reference of the rate constants (1 M electrolyte)
+
+
+def transfer_rates(eta, reorganization, kinetics: str):
+    """(oxidation, reduction) rate factors at the scaled overpotential eta = F eta / R T.
+
+    Both are 1 at eta = 0 and their ratio is exp(eta) (detailed balance). "Butler-Volmer":
+    exp(+-eta / 2). "Marcus-Hush-Chidsey": Zeng et al. 2014's closed form with the scaled
+    reorganization energy ``reorganization`` (lambda / k T), normalised to 1 at eta = 0.
+    """
+    if kinetics == "Butler-Volmer":
+        return pybamm.exp(eta / 2), pybamm.exp(-eta / 2)
+    root = pybamm.sqrt(reorganization)
+
+    def erfc_part(x):
+        return pybamm.erfc((reorganization - pybamm.sqrt(1 + root + x**2)) / (2 * root))
+
+    shape = 2 * erfc_part(eta) / erfc_part(pybamm.Scalar(0))
+    return shape / (1 + pybamm.exp(-eta)), shape / (1 + pybamm.exp(eta))
+
+
+def phase_parameter(phase: str, name: str) -> pybamm.Parameter:
+    return pybamm.Parameter(f"{phase.capitalize()}: Positive electrode {name}")
+
+
+def formal_potential_and_spread(variables: dict, phase: str, local):
+    """(U0 [V], w) of a couple's reversible sites, from the mechanism variables where they
+    live: the TM couple, or the activated sites of the oxygen couple."""
+    shift_irr = local(variables, "TM migration OCP shift [V]")
+    if phase == TM:
+        return (
+            phase_parameter(TM, "formal potential [V]") - shift_irr,
+            phase_parameter(TM, "non-ideality factor"),
+        )
+    u0 = (
+        phase_parameter(OXYGEN, "formal potential [V]")
+        + local(variables, "oxygen-redox hysteresis shift [V]")
+        - shift_irr
+    )
+    return u0, phase_parameter(OXYGEN, "non-ideality factor")
+
+
+def activation_formal_potential(variables: dict, local):
+    """U0 [V] of the unactivated oxygen sites' plateau, later in a Li-deficient layer."""
+    return (
+        phase_parameter(OXYGEN, "activation formal potential [V]")
+        + local(variables, "oxygen-redox activation onset shift [V]")
+        - local(variables, "TM migration OCP shift [V]")
+    )
+
+
+def gallery_ocp(filled, empty, u0, w, T):
+    """One-gallery MSMR OCP [V] from the shares of filled and empty reversible sites; the shares
+    are floored for the logarithm only (reporting, never kinetics)."""
+    filled, empty = pybamm.maximum(filled, 1e-12), pybamm.maximum(empty, 1e-12)
+    return u0 + w * R * T / F * pybamm.log(empty / filled)
+
+
+class GalleryOpenCircuitPotential(pybamm.open_circuit_potential.BaseOpenCircuitPotential):
+    """OCP of one couple from its (history-dependent) formal potential and spread."""
+
+    def __init__(self, param, options, phase, x_average):
+        super().__init__(param, "positive", "lithium-ion main", options, phase)
+        self.x_average = x_average
+
+    def _local(self, variables, name):
+        prefix = "X-averaged positive electrode " if self.x_average else "Positive electrode "
+        return variables[prefix + name]
+
+    def get_coupled_variables(self, variables):
+        phase = self.phase
+        sto_surf, sto_bulk, T, T_bulk = self._get_stoichiometry_and_temperature(variables)
+        u0, w = formal_potential_and_spread(variables, phase, self._local)
+        u0_av, w_av = formal_potential_and_spread(
+            variables, phase, lambda v, n: v[f"X-averaged positive electrode {n}"]
+        )
+        # the OCP of the reversible sites: for the oxygen couple the activated ones, the filled
+        # share of which excludes the unactivated (always Li-occupied) share u
+        u = self._local(variables, "unactivated oxygen-redox share") if phase == OXYGEN else 0
+        u_av = (
+            variables["X-averaged positive electrode unactivated oxygen-redox share"]
+            if phase == OXYGEN
+            else 0
+        )
+        ocp_surf = gallery_ocp(sto_surf - u, 1 - sto_surf, u0, w, T)
+        ocp_bulk = gallery_ocp(sto_bulk - u_av, 1 - sto_bulk, u0_av, w_av, T_bulk)
+        variables.update(self._get_standard_ocp_variables(ocp_surf, ocp_bulk, 0 * T))
+        self._alias_ocp_as_equilibrium(variables)
+        variables.update(
+            {
+                f"Positive electrode {self.phase_name}formal potential [V]": u0,
+                f"Positive electrode {self.phase_name}non-ideality factor": w,
+            }
+        )
+        return variables
+
+
+class MassActionKinetics(pybamm.interface.BaseInterface):
+    """Symmetric MSMR Butler-Volmer kinetics of one couple, in its mass-action form."""
+
+    def __init__(self, param, options, phase, kinetics):
+        super().__init__(param, "positive", "lithium-ion main", options, phase)
+        self.kinetics = kinetics
+
+    def rate_constant(self, variables):
+        """k [A.m-2]: the couple's own, times the share of surface that is not blocked by RuO2
+        islands, and for the oxygen couple the treatment's surface-oxygen activity and RuO2's
+        catalysis of the oxygen couple at the islands' rim."""
+        k = phase_parameter(self.phase, "reaction rate constant [A.m-2]")
+        coverage = variables["RuO2 surface coverage"]
+        if self.phase == TM:
+            return k * (1 - coverage)
+        enhancement = variables["RuO2 oxygen-redox catalytic enhancement"]
+        return k * variables["Surface oxygen activity"] * (1 - coverage + coverage * enhancement)
+
+    @staticmethod
+    def _prefix(x):
+        """Where the couple's surface lives: X-averaged (SPM, SPMe) or through the electrode."""
+        return (
+            "Positive electrode "
+            if x.domain == ["positive electrode"]
+            else ("X-averaged positive electrode ")
+        )
+
+    def _local_for(self, x):
+        prefix = self._prefix(x)
+        return lambda variables, name: variables[prefix + name]
+
+    def get_coupled_variables(self, variables):
+        phase_name = self.phase_name
+        delta_phi = orphan(variables["Positive electrode surface potential difference [V]"])
+        x = variables[f"Positive {phase_name}particle surface stoichiometry"]
+        if isinstance(x, pybamm.Broadcast):  # X-averaged surface (SPM, SPMe)
+            x = orphan(x)
+            c_e = variables["X-averaged positive electrolyte concentration [mol.m-3]"]
+            T = variables["X-averaged positive electrode temperature [K]"]
+        else:
+            c_e = variables["Positive electrolyte concentration [mol.m-3]"]
+            T = variables["Positive electrode temperature [K]"]
+        u0 = orphan(variables[f"Positive electrode {phase_name}formal potential [V]"])
+        w = orphan(variables[f"Positive electrode {phase_name}non-ideality factor"])
+        ocp = orphan(variables[f"Positive electrode {phase_name}open-circuit potential [V]"])
+        j_tot_av, a_j_tot_av = self._get_average_total_interfacial_current_density(variables)
+        r_film = variables["X-averaged positive electrode densified film resistance [Ohm.m2]"]
+        eta_film = -j_tot_av * r_film
+        if x.domain == ["positive electrode"] and delta_phi.domain == ["current collector"]:
+            delta_phi = pybamm.PrimaryBroadcast(delta_phi, "positive electrode")
+
+        eta = F * (delta_phi + eta_film - u0) / (R * T)
+        reorganization = phase_parameter(self.phase, "reorganization energy [eV]") * F / (R * T)
+        oxidation, reduction = transfer_rates(eta, reorganization, self.kinetics)
+        k = self.rate_constant(variables) * (c_e / C_E_REF) ** 0.5
+        u = 0
+        if self.phase == OXYGEN:
+            u = orphan(variables[f"{self._prefix(x)}unactivated oxygen-redox share"])
+            u0_act = orphan(activation_formal_potential(variables, self._local_for(x)))
+            eta_act = F * (delta_phi + eta_film - u0_act) / (R * T)
+            activation_rate, _ = transfer_rates(eta_act, reorganization, self.kinetics)
+            w_act = phase_parameter(OXYGEN, "activation non-ideality factor")
+            j_act = k * site_power(u, w_act) * activation_rate
+            name = "positive electrode oxygen-redox activation current density [A.m-2]"
+            if j_act.domain == ["positive electrode"]:
+                full, x_av = j_act, pybamm.x_average(j_act)
+            else:
+                full, x_av = pybamm.PrimaryBroadcast(j_act, "positive electrode"), j_act
+            variables.update({"P" + name[1:]: full, f"X-averaged {name}": x_av})
+        j = k * (site_power(x - u, w) * oxidation - site_power(1 - x, w) * reduction)
+        if self.phase == OXYGEN:
+            j = j + j_act
+        j0 = k * (site_power(x - u, 1) * site_power(1 - x, 1)) ** (w / 2)
+
+        variables.update(self._get_standard_interfacial_current_variables(j))
+        variables.update(
+            self._get_standard_total_interfacial_current_variables(j_tot_av, a_j_tot_av)
+        )
+        variables.update(self._get_standard_exchange_current_variables(j0))
+        variables.update(self._get_standard_overpotential_variables(delta_phi + eta_film - ocp))
+        variables.update(self._get_standard_volumetric_current_density_variables(variables))
+        variables.update(self._get_standard_sei_film_overpotential_variables(eta_film))
+        return variables

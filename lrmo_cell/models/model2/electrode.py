@@ -1,0 +1,67 @@
+"""PyBaMM submodels of the positive electrode that Model 2 extends through their public methods.
+
+- ``OxygenLossActiveMaterial``: PyBaMM's loss of active material for one phase, driven by the
+  sites that oxygen loss destroys (``SurfaceOxygenLoss``); never negative, so the host never heals.
+- ``LRMOTotalInterfacialCurrent``: PyBaMM's sum of reaction currents plus the RuO2 surface oxygen
+  couple, which exchanges Li+ with the electrolyte but no Li with either host. PyBaMM has no hook
+  for an extra reaction of a positive electrode; this subclass extends the public
+  ``get_coupled_variables`` and rebuilds the whole-cell sums with PyBaMM's own helper.
+- ``CounterElectrodeLithium``: the Li inventory of a Li metal counter electrode, which PyBaMM does
+  not track, so that the Li balance of a half cell closes over every inventory.
+"""
+
+from __future__ import annotations
+
+import pybamm
+
+from .base import F
+
+
+class OxygenLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
+    """Active material of one phase lost to the oxygen-loss reaction."""
+
+    def get_coupled_variables(self, variables):
+        prefix = "X-averaged positive electrode " if self.x_average else "Positive electrode "
+        deps = variables[
+            f"{prefix}{self.phase} active material volume fraction change from oxygen loss [s-1]"
+        ]
+        variables.update(self._get_standard_active_material_change_variables(deps))
+        return variables
+
+
+class LRMOTotalInterfacialCurrent(pybamm.interface.TotalInterfacialCurrent):
+    """PyBaMM's total interfacial current with the RuO2 surface oxygen couple added."""
+
+    def __init__(self, param, options):
+        super().__init__(param, "lithium-ion", options)
+
+    def get_coupled_variables(self, variables):
+        variables = super().get_coupled_variables(variables)
+        a_j = variables[
+            "Positive electrode RuO2 oxygen volumetric interfacial current density [A.m-3]"
+        ]
+        for name in (
+            "Sum of positive electrode electrolyte reaction source terms [A.m-3]",
+            "Sum of positive electrode volumetric interfacial current densities [A.m-3]",
+        ):
+            variables[name] = variables[name] + a_j
+            x_name = name.replace("Sum of positive", "Sum of x-averaged positive")
+            variables[x_name] = variables[x_name] + pybamm.x_average(a_j)
+        variables.update(self._get_whole_cell_coupled_variables(variables))
+        return variables
+
+
+class CounterElectrodeLithium(pybamm.BaseSubModel):
+    """Li in the Li metal counter electrode [mol], relative to its as-made amount."""
+
+    NAME = "Lithium in counter electrode [mol]"
+
+    def get_fundamental_variables(self):
+        return {self.NAME: pybamm.Variable(self.NAME, scale=pybamm.Scalar(1e-6))}
+
+    def set_rhs(self, variables):
+        # discharge (positive current) strips Li from the counter electrode
+        self.rhs = {variables[self.NAME]: -variables["Current [A]"] / F}
+
+    def set_initial_conditions(self, variables):
+        self.initial_conditions = {variables[self.NAME]: pybamm.Scalar(0)}

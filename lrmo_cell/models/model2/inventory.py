@@ -1,0 +1,80 @@
+"""Li and O inventories of the Model 2 cell, and per-mass outputs for spectroscopy and DEMS.
+
+Li: both hosts' particles, the electrolyte, the counter electrode, Li left in the volume each
+host loses to densification, and Li in the Li2O2 on RuO2 (two per O2). Lattice O: both hosts'
+active volume, the densified layer, and O2 dissolved, adsorbed, reduced (as Li2O2) and escaped.
+Each inventory is a state or a function of states, so the totals are conserved by construction;
+tests check them to 1e-8.
+"""
+
+from __future__ import annotations
+
+import pybamm
+
+from .base import PositiveSubModel
+from .oxygen_loss import DENSIFIED
+from .released_oxygen import POOLS, pool_name
+
+
+class Inventories(PositiveSubModel):
+    """Totals of Li and O over every inventory, and the per-mass oxygen variables."""
+
+    def _r_averaged(self, variables, phase):
+        c = variables[f"R-averaged positive {phase} particle concentration [mol.m-3]"]
+        return pybamm.x_average(c) if self.x_average else c
+
+    def get_coupled_variables(self, variables):
+        c_o = pybamm.Parameter("Lattice oxygen concentration [mol.m-3]")
+        eps = self.local(variables, "primary active material volume fraction") + self.local(
+            variables, "secondary active material volume fraction"
+        )
+        pools = {p: self.integrate(self.local(variables, pool_name(p))) for p in POOLS}
+        released = sum(pools.values())
+        lattice = self.integrate(eps * c_o)
+        densified = self.integrate(self.local(variables, DENSIFIED))
+        # Li in the hosts with the same R-averaged concentrations PyBaMM's loss of active material
+        # debits, so that a destroyed volume's Li moves between the two inventories exactly
+        hosts = sum(
+            self.integrate(
+                self.local(variables, f"{phase} active material volume fraction")
+                * self._r_averaged(variables, phase)
+            )
+            for phase in ("primary", "secondary")
+        )
+        li = (
+            hosts
+            + variables["Total lithium in electrolyte [mol]"]
+            + variables["Lithium in counter electrode [mol]"]
+            + variables[
+                "Loss of lithium due to loss of primary active material in positive electrode [mol]"
+            ]
+            + variables[
+                "Loss of lithium due to loss of secondary active material in positive "
+                "electrode [mol]"
+            ]
+            + 2 * pools["reduced"]
+        )
+        mass_g = 1000 * self.integrate(
+            pybamm.Parameter("Positive electrode active material volume fraction")
+            * pybamm.Parameter("LRMO density [kg.m-3]")
+            / (1 - pybamm.Parameter("RuO2 mass fraction in active powder"))
+        )
+        x_o = variables["R-averaged positive secondary particle stoichiometry"]
+        variables.update(
+            {
+                "Total lithium in all inventories [mol]": li,
+                "Total lattice oxygen in active hosts [mol]": lattice,
+                "Total oxygen in densified layer [mol]": densified,
+                "Total released oxygen [mol]": released,
+                "Total oxygen in all inventories [mol]": lattice + densified + 2 * released,
+                "Active powder mass [g]": mass_g,
+                "Released oxygen [umol.g-1]": 1e6 * released / mass_g,
+                "Escaped oxygen [umol.g-1]": 1e6 * pools["escaped"] / mass_g,
+                "RuO2-bound oxygen [umol.g-1]": 1e6
+                * (pools["adsorbed"] + pools["reduced"])
+                / mass_g,
+                "Oxidised lattice oxygen fraction": 1 - x_o,
+                "X-averaged oxidised lattice oxygen fraction": pybamm.x_average(1 - x_o),
+            }
+        )
+        return variables

@@ -1,0 +1,159 @@
+"""Model 2: PyBaMM's SPM/SPMe/DFN with an LRMO positive electrode of two redox couples.
+
+``LRMO2(options=None, base="SPMe")`` returns a real PyBaMM lithium-ion model whose positive
+electrode has two particle phases, the TM couple (primary) and the lattice-oxygen couple
+(secondary), each with its own Li transport, OCP and MSMR kinetics (``couples``), and one
+submodel per mechanism, each chosen by an option with a "none" twin:
+
+=================================  ===============================  =========================
+option                             values (default first)           submodel
+=================================  ===============================  =========================
+"LRMO oxygen-redox activation"     "Li2MnO3", "none"                ``OxygenRedoxActivation``
+"LRMO TM migration"                "reversible and irreversible",   ``TMMigration``
+                                   "none"
+"LRMO oxygen loss"                 "surface", "none"                ``SurfaceOxygenLoss``
+"LRMO Li-deficient layer"          "true", "none"                   ``LiDeficientLayer``
+"LRMO RuO2 islands"                "true", "none"                   ``RuO2Islands``
+=================================  ===============================  =========================
+
+"LRMO kinetics" is "Marcus-Hush-Chidsey" (default) or "Butler-Volmer" (``couples``).
+Released oxygen (``ReleasedOxygen``) and the Li/O inventories (``Inventories``) are always there.
+Every other option is PyBaMM's own. A Li metal counter electrode keeps PyBaMM's explicit
+interface, and its Li inventory is tracked (``CounterElectrodeLithium``).
+"""
+
+from __future__ import annotations
+
+import pybamm
+
+from ..lrmo import _LRMOMixin
+from . import activation, couples, electrode, inventory, migration, oxygen_loss, treatment
+from .base import OXYGEN, TM
+from .released_oxygen import ReleasedOxygen
+
+MECHANISMS = {
+    "LRMO oxygen-redox activation": {
+        "Li2MnO3": activation.OxygenRedoxActivation,
+        "none": activation.NoOxygenRedoxActivation,
+    },
+    "LRMO TM migration": {
+        "reversible and irreversible": migration.TMMigration,
+        "none": migration.NoTMMigration,
+    },
+    "LRMO oxygen loss": {
+        "surface": oxygen_loss.SurfaceOxygenLoss,
+        "none": oxygen_loss.NoOxygenLoss,
+    },
+    "LRMO Li-deficient layer": {
+        "true": treatment.LiDeficientLayer,
+        "none": treatment.NoLiDeficientLayer,
+    },
+    "LRMO RuO2 islands": {"true": treatment.RuO2Islands, "none": treatment.NoRuO2Islands},
+}
+
+
+KINETICS = ("Marcus-Hush-Chidsey", "Butler-Volmer")
+
+
+def split_options(options: dict | None) -> tuple[dict, dict]:
+    """(PyBaMM options, LRMO mechanism options with defaults); bad LRMO options raise."""
+    options = dict(options or {})
+    lrmo = {}
+    for key, choices in MECHANISMS.items():
+        value = options.pop(key, next(iter(choices)))
+        if value not in choices:
+            raise pybamm.OptionError(
+                f"option {key!r} must be one of {', '.join(map(repr, choices))}, got {value!r}"
+            )
+        lrmo[key] = value
+    lrmo["LRMO kinetics"] = options.pop("LRMO kinetics", KINETICS[0])
+    if lrmo["LRMO kinetics"] not in KINETICS:
+        raise pybamm.OptionError(
+            f"option 'LRMO kinetics' must be one of {', '.join(map(repr, KINETICS))}, "
+            f"got {lrmo['LRMO kinetics']!r}"
+        )
+    unknown = [key for key in options if key.startswith("LRMO ")]
+    if unknown:
+        raise pybamm.OptionError(f"unknown LRMO option {unknown[0]!r}")
+    if options.get("surface form", "differential") == "false":
+        raise pybamm.OptionError(
+            "Model 2 needs a surface form ('differential' or 'algebraic'): its surface reactions "
+            "are explicit in the surface potential difference"
+        )
+    options.setdefault("surface form", "differential")
+    options["particle phases"] = ("1", "2")
+    return options, lrmo
+
+
+class _Model2Mixin:
+    _base_defaults: dict = {}
+
+    def __init__(self, options=None, name=None, build=True):
+        options, self.lrmo_options = split_options(options)
+        for key, value in self._base_defaults.items():
+            options.setdefault(key, value)
+        super().__init__(options=options, name=name or self._default_name, build=build)
+
+    def set_submodels(self, build):
+        super().set_submodels(build=False)
+        self._set_model2_submodels()
+        if build:
+            self.build_model()
+
+    def _set_model2_submodels(self):
+        param, options, x_av = self.param, self.options, self.x_average
+        if options["working electrode"] != "positive":
+            raise pybamm.OptionError("Model 2 runs half cells against Li metal so far")
+        for phase in (TM, OXYGEN):
+            self.submodels[f"positive {phase} open-circuit potential"] = (
+                couples.GalleryOpenCircuitPotential(param, options, phase, x_av)
+            )
+            self.submodels[f"positive {phase} interface"] = couples.MassActionKinetics(
+                param, options, phase, self.lrmo_options["LRMO kinetics"]
+            )
+        if self.lrmo_options["LRMO oxygen loss"] != "none":
+            for phase in (TM, OXYGEN):
+                self.submodels[f"positive {phase} active material"] = (
+                    electrode.OxygenLossActiveMaterial(param, "positive", options, x_av, phase)
+                )
+        for key, choices in MECHANISMS.items():
+            self.submodels[key] = choices[self.lrmo_options[key]](param, options, x_av)
+        self.submodels["released oxygen"] = ReleasedOxygen(
+            param, options, x_av, self.lrmo_options["LRMO kinetics"]
+        )
+        self.submodels["counter electrode lithium"] = electrode.CounterElectrodeLithium(
+            param, options=options
+        )
+        self.submodels["inventories"] = inventory.Inventories(param, options, x_av)
+        self.submodels["total interface"] = electrode.LRMOTotalInterfacialCurrent(param, options)
+        if options["SEI"] in ("none", "constant"):
+            _LRMOMixin._set_explicit_lithium_metal_submodels(self)
+
+
+class LRMO2SPM(_Model2Mixin, pybamm.lithium_ion.SPM):
+    """Model 2 on PyBaMM's single particle model."""
+
+    _default_name = "LRMO Model 2 SPM"
+    _base_defaults = {"x-average side reactions": "true"}
+
+
+class LRMO2SPMe(_Model2Mixin, pybamm.lithium_ion.SPMe):
+    """Model 2 on PyBaMM's single particle model with electrolyte (the default base)."""
+
+    _default_name = "LRMO Model 2 SPMe"
+
+
+class LRMO2DFN(_Model2Mixin, pybamm.lithium_ion.DFN):
+    """Model 2 on PyBaMM's Doyle-Fuller-Newman model."""
+
+    _default_name = "LRMO Model 2 DFN"
+
+
+_CLASSES = {"SPM": LRMO2SPM, "SPMe": LRMO2SPMe, "DFN": LRMO2DFN}
+
+
+def LRMO2(options=None, base="SPMe", name=None, build=True):  # noqa: N802 - reads like a class
+    """Build Model 2 on a PyBaMM base model ("SPM", "SPMe" or "DFN")."""
+    if base not in _CLASSES:
+        raise ValueError(f"base must be one of {', '.join(_CLASSES)}, got {base!r}")
+    return _CLASSES[base](options=options, name=name, build=build)

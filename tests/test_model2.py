@@ -1,0 +1,233 @@
+"""Model 2: the LRMO positive electrode as two couples with their own transport (properties)."""
+
+import casadi
+import numpy as np
+import pybamm
+import pytest
+
+from lrmo_cell.models.model2 import LRMO2, MECHANISMS
+from lrmo_cell.parameters import load_parameter_set
+
+SETS = ("LRMO2_Sun2025_pristine", "LRMO2_Sun2025_Ru1")
+MESH = {"x_n": 5, "x_s": 5, "x_p": 5, "r_n": 10, "r_p": 10, "r_p_prim": 10, "r_p_sec": 10}
+ALL_OFF = {key: "none" for key in MECHANISMS}
+REACTIONS = (
+    "X-averaged positive electrode primary interfacial current density [A.m-2]",
+    "X-averaged positive electrode secondary interfacial current density [A.m-2]",
+)
+
+
+def _values(name, **changes):
+    values = pybamm.ParameterValues(load_parameter_set(name))
+    values.update(changes, check_already_exists=False)
+    return values
+
+
+def _simulation(values, base="SPMe", options=None, experiment=None, rtol=1e-6):
+    model = LRMO2({"working electrode": "positive", **(options or {})}, base=base)
+    return pybamm.Simulation(
+        model,
+        parameter_values=values,
+        experiment=experiment,
+        var_pts=MESH,
+        solver=pybamm.IDAKLUSolver(rtol=rtol, atol=rtol * 1e-2),
+    )
+
+
+@pytest.fixture(scope="module")
+def pristine_formation():
+    """Pristine: 0.1C charge to 4.8 V and discharge to 2.0 V, then a 1C cycle."""
+    values = _values("LRMO2_Sun2025_pristine")
+    i_1c = values["Nominal cell capacity [A.h]"]
+    experiment = pybamm.Experiment(
+        [
+            (f"Charge at {i_1c / 10} A until 4.8 V", f"Discharge at {i_1c / 10} A until 2.0 V"),
+            (f"Charge at {i_1c} A until 4.8 V", f"Discharge at {i_1c} A until 2.0 V"),
+        ]
+    )
+    simulation = _simulation(values, experiment=experiment)
+    return simulation.solve(), simulation
+
+
+@pytest.mark.parametrize("base", ["SPMe", "DFN"])
+@pytest.mark.parametrize("name", SETS)
+def test_ten_hour_rest_from_the_initial_state_moves_nothing(name, base):
+    values = _values(name, **{"Current function [A]": 0})
+    solution = _simulation(values, base=base).solve([0, 36000])
+    voltage = solution["Voltage [V]"].entries
+    # the couples start on one potential, the as-made voltage
+    assert voltage[0] == pytest.approx(values["As-made open-circuit voltage [V]"], abs=1e-6)
+    assert np.abs(voltage - voltage[0]).max() < 1e-6
+    for name in REACTIONS:
+        assert np.abs(solution[name].entries).max() < 1e-8
+
+
+def _time_derivative(solution, variable):
+    """d(variable)/dt from the model's own right-hand side at every solution point, the value,
+    and the largest dependence of the variable on algebraic states (which have no rate)."""
+    rates, values, algebraic = [], [], 0.0
+    for model, ts, ys in zip(solution.all_models, solution.all_ts, solution.all_ys, strict=True):
+        n = model.concatenated_initial_conditions.shape[0]
+        t, y = casadi.MX.sym("t"), casadi.MX.sym("y", n)
+        total = model.get_processed_variable(variable).to_casadi(t, y, inputs={})
+        rhs = model.concatenated_rhs.to_casadi(t, y, inputs={})
+        jac = casadi.jacobian(total, y)
+        n_rhs = rhs.shape[0]
+        f = casadi.Function("f", [t, y], [jac[:, :n_rhs] @ rhs, total, jac[:, n_rhs:]])
+        for k, ti in enumerate(ts):
+            rate, value, dependence = f(ti, ys[:, k])
+            rates.append(float(rate))
+            values.append(float(value))
+            algebraic = max(algebraic, float(np.abs(np.array(dependence)).max(initial=0)))
+    return np.array(rates), np.array(values), algebraic
+
+
+@pytest.fixture(scope="module")
+def algebraic_formation():
+    """Pristine formation cycle with PyBaMM's algebraic surface form, whose own Li balance is
+    exact (its differential form keeps double-layer charge that no inventory holds)."""
+    values = _values("LRMO2_Sun2025_pristine")
+    i_1c = values["Nominal cell capacity [A.h]"]
+    experiment = pybamm.Experiment(
+        [(f"Charge at {i_1c / 10} A until 4.8 V", f"Discharge at {i_1c / 10} A until 2.0 V")]
+    )
+    options = {"surface form": "algebraic"}
+    return _simulation(values, options=options, experiment=experiment).solve()
+
+
+@pytest.mark.parametrize(
+    "variable", ["Total lithium in all inventories [mol]", "Total oxygen in all inventories [mol]"]
+)
+def test_lithium_and_oxygen_are_conserved_by_construction(algebraic_formation, variable):
+    """The right-hand side conserves every inventory's sum: at the largest rate of the formation
+    cycle the total would move by less than 1e-8 of itself in an hour."""
+    rate, total, algebraic = _time_derivative(algebraic_formation, variable)
+    assert algebraic == 0
+    assert np.abs(rate).max() * 3600 < 1e-8 * total[0]
+
+
+def test_oxygen_loss_moves_lithium_and_oxygen_between_inventories(algebraic_formation):
+    """The budget of the first cycle: O2 released, lattice oxygen destroyed and the Li of the
+    destroyed volume all move (so the closure above is not a sum of zeros)."""
+    solution = algebraic_formation
+    released = solution["Released oxygen [umol.g-1]"].entries[-1]
+    lost_li = sum(
+        solution[
+            f"Loss of lithium due to loss of {phase} active material in positive electrode [mol]"
+        ].entries[-1]
+        for phase in ("primary", "secondary")
+    )
+    lattice = solution["Total lattice oxygen in active hosts [mol]"].entries
+    assert 10 < released < 1000  # umol O2 per g: DEMS range of Li-rich oxides (Strehle 2017)
+    assert lost_li > 0
+    assert lattice[-1] < lattice[0]
+
+
+def test_no_oxygen_leaves_below_the_activation_plateau(algebraic_formation):
+    solution = algebraic_formation.cycles[0].steps[0]
+    voltage = solution["Voltage [V]"].entries
+    released = solution["Released oxygen [umol.g-1]"].entries
+    below = voltage < 4.2
+    assert below.sum() > 10
+    assert released[below].max() < 1e-6 * released[-1]
+
+
+@pytest.mark.parametrize(
+    "variable",
+    [
+        "X-averaged positive electrode irreversible TM migration fraction",
+        "X-averaged positive electrode densified layer oxygen [mol.m-3]",
+        "Loss of lithium due to loss of secondary active material in positive electrode [mol]",
+    ],
+)
+def test_damage_never_heals(pristine_formation, variable):
+    """Irreversible states only grow, through charge and discharge, at 0.1C and 1C."""
+    solution, _ = pristine_formation
+    values = solution[variable].entries
+    assert values[-1] > 0
+    assert np.diff(values).min() >= -1e-9 * values[-1]
+
+
+def test_with_its_mechanisms_off_the_model_is_pybamms():
+    """Mechanisms off (and Butler-Volmer), Model 2 is PyBaMM's two-phase SPMe on the same set:
+    the TM and activated oxygen couples from a mid-range start, 20 minutes at 1C, compared from
+    the first second on: PyBaMM gives the Li metal a double layer whose first milliseconds the
+    Li metal of Model 2, PyBaMM's explicit interface, does not have."""
+    values = _values(
+        "LRMO2_Sun2025_pristine",
+        **{
+            "As-made open-circuit voltage [V]": 3.9,
+            "Secondary: Positive electrode activation formal potential [V]": 3.75,
+            "Secondary: Positive electrode activation non-ideality factor": 3.0,
+            "Secondary: Initial concentration in positive electrode [mol.m-3]": 0.4 * 60130,
+        },
+    )
+    i_1c = values["Nominal cell capacity [A.h]"]
+    experiment = pybamm.Experiment([f"Discharge at {i_1c} A for 20 minutes"])
+    options = {**ALL_OFF, "LRMO kinetics": "Butler-Volmer"}
+    ours = _simulation(values, options=options, experiment=experiment, rtol=1e-9).solve()
+    theirs = pybamm.Simulation(
+        pybamm.lithium_ion.SPMe(
+            {
+                "working electrode": "positive",
+                "particle phases": ("1", "2"),
+                "surface form": "differential",
+            }
+        ),
+        parameter_values=values,
+        experiment=experiment,
+        var_pts=MESH,
+        solver=pybamm.IDAKLUSolver(rtol=1e-9, atol=1e-11),
+    ).solve()
+    t = np.linspace(1, 1200, 50)
+    # 4e-7 V measured (the two Li metal interfaces): the 1e-6 V the issue asks for
+    assert np.abs(ours["Voltage [V]"](t) - theirs["Voltage [V]"](t)).max() < 1e-6
+
+
+def test_dfn_distributes_the_oxygen_couple_through_the_electrode():
+    """A pouch-like 100 um electrode at 2C: the separator side charges ahead of the back."""
+    values = _values("LRMO2_Sun2025_pristine", **{"Positive electrode thickness [m]": 1e-4})
+    i_1c = 5 * values["Nominal cell capacity [A.h]"]
+    experiment = pybamm.Experiment([f"Charge at {2 * i_1c} A until 4.6 V"])
+    solution = _simulation(values, base="DFN", experiment=experiment).solve()
+    oxidised = solution["Oxidised lattice oxygen fraction"].entries[:, -1]
+    # at 2C the separator side (x = 0) is charged further than the current collector side
+    assert oxidised[0] > oxidised[-1] + 0.05
+
+
+@pytest.fixture(scope="module")
+def first_cycles():
+    """Formation + one 1C cycle of pristine and Ru-1 through ``simulate_cycling``."""
+    from lrmo_cell.models.cycling import run_cycling
+
+    return {name: run_cycling(name, 1.0, 1, show_progress=False) for name in SETS}
+
+
+def _oxygen_onset_V(solution):
+    """Voltage at which the first charge has released 1 % of its O2."""
+    charge = solution.cycles[0].steps[0]
+    released = charge["Released oxygen [umol.g-1]"].entries
+    return float(np.interp(0.01 * released[-1], released, charge["Voltage [V]"].entries))
+
+
+def test_the_treatment_releases_less_oxygen_and_later(first_cycles):
+    """The study's DEMS and onset observations, from the Li-deficient shell's later oxidation."""
+    (pristine, pristine_solution, _), (ru1, ru1_solution, _) = (first_cycles[name] for name in SETS)
+    assert (
+        ru1.loc[0, "oxygen_released_umol_per_g"]
+        < 0.7 * pristine.loc[0, "oxygen_released_umol_per_g"]
+    )
+    assert ru1.loc[0, "coulombic_efficiency"] > pristine.loc[0, "coulombic_efficiency"]
+    # the shell's activation couple sits 0.2 V higher in Ru-1 (the onset row of the digest)
+    shift = _oxygen_onset_V(ru1_solution) - _oxygen_onset_V(pristine_solution)
+    assert 0.1 < shift < 0.3
+
+
+def test_simulate_cycling_runs_model2_sets(first_cycles):
+    frame, solution, values = first_cycles["LRMO2_Sun2025_pristine"]
+    # the oxygen of the summary is the model's own per-mass variable over each cycle
+    whole = solution["Released oxygen [umol.g-1]"].entries
+    assert frame["oxygen_released_umol_per_g"].sum() == pytest.approx(whole[-1], rel=1e-9)
+    # first charge: TM slope plus the activation plateau, below the 1.2 Li of the formula
+    theoretical = 1.2 * 96485.33212 / 3.6 / 84.81  # mAh/g
+    assert 0.8 * theoretical < frame.loc[0, "charge_capacity_mAh_per_g"] < theoretical
