@@ -119,6 +119,22 @@ def test_full_cell_runs_the_voltammetry_and_the_titration():
     assert np.all(np.diff(frame["time_s"]) > 0)
 
 
+MODEL2 = "LRMO2_Sun2025_Ru1"
+
+
+def test_model_2_runs_through_the_same_door():
+    """Model 2 (two particle phases) names its per-gram oxygen outputs itself; the lab reads
+    them and runs its experiments with the cycling module's Model 2 solver."""
+    first = ex.formation(MODEL2)
+    assert first["voltage_V"].iloc[-1] == pytest.approx(4.8, abs=1e-3)
+    assert 250 < first["charge_mAh_per_g"].iloc[-1] < 450
+    assert first["o2_escaped_umol_per_g"].iloc[-1] <= first["o2_released_umol_per_g"].iloc[-1]
+    q = ex.rate_test(MODEL2, c_rates=(0.2, 2))["discharge_capacity_mAh_per_g"]
+    assert q.iloc[0] > q.iloc[1] > 0
+    spectrum = ex.impedance(MODEL2, voltages_V=(3.9,))
+    assert (spectrum["z_real_ohm"] > 0).all() and (spectrum["z_imag_ohm"] < 0).all()
+
+
 def test_cycling_is_simulate_cycling():
     from lrmo_cell import simulate_cycling
 
@@ -310,6 +326,7 @@ def test_impedance_on_discharge_and_in_the_full_cell():
         (lambda: ex.impedance("Ru-1", voltages_V=(2.5,)), "voltages_V"),
         (lambda: ex.impedance("Ru-1", frequencies_Hz=[1, 2]), "frequencies_Hz"),
         (lambda: ex.first_cycle_budget(FULL_CELL), "half-cell"),
+        (lambda: ex.first_cycle_budget("LRMO2_Sun2025_Ru1"), "Model 2"),
     ],
 )
 def test_bad_options_are_one_sentence_naming_the_option(call, option):

@@ -23,16 +23,20 @@ import pybamm
 from lrmo_cell.fitting.drt import FARADAY_C_PER_MOL
 from lrmo_cell.models import LRMO
 from lrmo_cell.models.cycling import (
+    MODEL2_ATOL,
     VAR_PTS,
+    WORKING_RTOL,
     FallbackIDAKLUSolver,
     active_powder_mass_g,
+    is_model2_set,
     summarise_cycles,
 )
+from lrmo_cell.models.model2 import LRMO2
 from lrmo_cell.parameters import load_parameter_set
 from lrmo_cell.parameters.treatment import SPECIFIC_CURRENT_1C_A_PER_KG
 
 # what the experiments take from the model package as it is, through this door
-__all__ = ["FARADAY_C_PER_MOL", "active_powder_mass_g", "summarise_cycles"]
+__all__ = ["FARADAY_C_PER_MOL", "active_powder_mass_g", "is_model2_set", "summarise_cycles"]
 
 # a set may define its own 1C; without it 1C = 250 mA/g (Sun et al. 2025)
 SPECIFIC_CURRENT_PARAMETER = "Specific current at 1C [A.kg-1]"
@@ -106,13 +110,21 @@ def constant_current(verb: str, values, c_rate: float, until_V: float) -> str:
 
 
 @functools.cache
-def _model(working_electrode: str):
-    return LRMO({"working electrode": working_electrode})
+def _model(working_electrode: str, model2: bool):
+    return (LRMO2 if model2 else LRMO)({"working electrode": working_electrode})
 
 
 def model_for(values):
-    """The LRMO model (SPMe base) for a half ("positive") or full ("both") cell set."""
-    return _model("both" if is_full_cell(values) else "positive")
+    """The set's model (SPMe base): Model 2 for its sets (``is_model2_set``), else the LRMO
+    model, for a half ("positive") or full ("both") cell."""
+    return _model("both" if is_full_cell(values) else "positive", is_model2_set(values))
+
+
+def solver_for(values):
+    """The solver ``lrmo_cell.models.cycling.run_experiment`` gives the set's model."""
+    if is_model2_set(values):
+        return pybamm.IDAKLUSolver(rtol=WORKING_RTOL, atol=MODEL2_ATOL)
+    return FallbackIDAKLUSolver()
 
 
 def _solver_values(values, v_min: float, v_max: float):
@@ -139,7 +151,7 @@ def solve(
     values, cycles: list, v_min: float, v_max: float, *, period_s=None, show_progress=False
 ) -> pybamm.Solution:
     """Run ``pybamm.Experiment(cycles)`` on the set's model with the cycling module's solver
-    (``FallbackIDAKLUSolver``) and mesh; ``period_s`` sets the output spacing of steps that do
+    (``solver_for``) and mesh; ``period_s`` sets the output spacing of steps that do
     not set their own. A protocol of more than ``SHARED_MODEL_STEPS`` distinct steps runs in
     PyBaMM's unified experiment mode (capacities within 0.15 mAh/g of the legacy mode's)."""
     experiment = pybamm.Experiment(
@@ -149,7 +161,7 @@ def solve(
         model_for(values),
         parameter_values=_solver_values(values, v_min, v_max),
         experiment=experiment,
-        solver=FallbackIDAKLUSolver(),
+        solver=solver_for(values),
         var_pts=VAR_PTS,
         experiment_model_mode="unified"
         if len(set(experiment.steps)) > SHARED_MODEL_STEPS
@@ -163,7 +175,7 @@ def open_circuit_voltage_V(values) -> float:
     simulation = pybamm.Simulation(
         model_for(values),
         parameter_values=values,
-        solver=FallbackIDAKLUSolver(),
+        solver=solver_for(values),
         var_pts=VAR_PTS,
     )
     return float(simulation.solve([0.0, 1.0])["Voltage [V]"].entries[0])

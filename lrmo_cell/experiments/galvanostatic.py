@@ -118,6 +118,11 @@ def first_cycle_budget(
     explains (double layer, solver tolerance). Columns ``item``, ``mAh_per_g``."""
     values = lab.parameter_values(sample)
     _inputs.check(not lab.is_full_cell(values), "first_cycle_budget needs a half-cell set")
+    _inputs.check(
+        not lab.is_model2_set(values),
+        "first_cycle_budget reads the LRMO model's Li stores; a Model 2 set (LRMO2_...) is not "
+        "supported yet",
+    )
     c_rate = _inputs.c_rate("c_rate", c_rate)
     v_min, v_max = _window(values, v_min, v_max)
     solution = lab.solve(values, [_cycle(values, c_rate, c_rate, v_min, v_max)], v_min, v_max)
