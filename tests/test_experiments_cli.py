@@ -194,10 +194,15 @@ def test_rate_overlay_compares_discharge_capacities_in_mah_per_g(tmp_path, capsy
         (["eis", "Ru-1", "--voltages", "5.5", "--out", "x.csv"], "voltages_V"),
         (["rate", "Ru-1", "--data", "missing.csv", "--out", "x.csv"], "missing.csv"),
         (["formation", "Ru-9", "--out", "x.csv"], "sample"),
+        (["cv", "Ru-1", "--scan-rate", "nan", "--out", "x.csv"], "scan_rate"),
+        (["gitt", "Ru-1", "--pulses", "2.5", "--out", "x.csv"], "--pulses"),
+        (["gitt", "Ru-1", "--data", "x.csv", "--out", "x.csv"], "input file"),
+        (["eis", "Ru-1", "--out", "x.csv", "--plot", "x.png", "--drt", "--v-max", "9"], "v_max"),
     ],
 )
 def test_bad_options_are_one_line_and_exit_2(tmp_path, monkeypatch, capsys, args, option):
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.csv").write_text("time_s,current_A,voltage_V\n0,0,3\n1,0,3\n2,0,3\n")
     try:
         status = main(["experiment", *args])
     except SystemExit as exit_:  # argparse's own errors (a malformed number) exit directly

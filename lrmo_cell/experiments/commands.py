@@ -10,19 +10,27 @@ matplotlib are imported inside the handlers so other commands start fast.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
+from lrmo_cell.arguments import number
+
 TABLE_SUFFIXES = (".csv", ".parquet", ".json")
+# the ranges the experiments accept (lrmo_cell.experiments._inputs), checked where argparse
+# reads them, before any import or model run
+_C_RATE = {"gt": 0, "le": 20, "unit": "C"}
+_VOLTAGE = {"ge": 1.5, "le": 5.0, "unit": "V"}
+_SECONDS = {"gt": 0, "le": 86400, "unit": "s"}
 
 
 def _floats(text: str) -> tuple[float, ...]:
     try:
         values = tuple(float(part) for part in text.split(","))
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected comma-separated numbers, got {text!r}"
-        ) from None
+        values = (math.nan,)
+    if not all(math.isfinite(v) for v in values):
+        raise argparse.ArgumentTypeError(f"expected comma-separated numbers, got {text[:40]!r}")
     return values
 
 
@@ -55,30 +63,79 @@ def register(subparsers) -> None:
             "--data", help="measured file to overlay (CSV in the standard columns, .mpr, .mpt)"
         )
         parser.add_argument(
-            "--mass-g", type=float, help="active mass [g] of the measured electrode (--data)"
+            "--mass-g",
+            type=number("--mass-g", name="mass_g", gt=0, unit="g"),
+            help="active mass [g] of the measured electrode (--data)",
         )
-        parser.add_argument("--v-min", type=float, default=2.0, help="lower voltage [V] (2.0)")
         parser.add_argument(
-            "--v-max", type=float, help="upper voltage [V] (default: the set's cut-off)"
+            "--v-min",
+            type=number("--v-min", name="v_min", **_VOLTAGE),
+            default=2.0,
+            help="lower voltage [V] (2.0)",
+        )
+        parser.add_argument(
+            "--v-max",
+            type=number("--v-max", name="v_max", **_VOLTAGE),
+            help="upper voltage [V] (default: the set's cut-off)",
         )
         parser.set_defaults(func=_run)
         parsers[kind] = parser
-    parsers["formation"].add_argument("--c-rate", type=float, default=0.1, help="default 0.1")
+    parsers["formation"].add_argument(
+        "--c-rate", type=number("--c-rate", name="c_rate", **_C_RATE), default=0.1, help="0.1"
+    )
     rate = parsers["rate"]
     rate.add_argument(
         "--c-rates", type=_floats, default=(0.1, 0.2, 0.5, 1, 2, 5), help="e.g. 0.1,0.5,1,2"
     )
-    rate.add_argument("--formation-c-rate", type=float, default=0.1, help="default 0.1")
-    rate.add_argument("--charge-c-rate", type=float, help="default: the discharge rate")
+    rate.add_argument(
+        "--formation-c-rate",
+        type=number("--formation-c-rate", name="formation_c_rate", **_C_RATE),
+        default=0.1,
+        help="default 0.1",
+    )
+    rate.add_argument(
+        "--charge-c-rate",
+        type=number("--charge-c-rate", name="charge_c_rate", **_C_RATE),
+        help="default: the discharge rate",
+    )
     cv = parsers["cv"]
-    cv.add_argument("--scan-rate", type=float, default=0.1, help="mV/s (default 0.1)")
-    cv.add_argument("--cycles", type=int, default=1, help="default 1")
+    cv.add_argument(
+        "--scan-rate",
+        type=number("--scan-rate", name="scan_rate_mV_per_s", gt=0, le=100, unit="mV/s"),
+        default=0.1,
+        help="mV/s (default 0.1)",
+    )
+    cv.add_argument(
+        "--cycles",
+        type=number("--cycles", name="cycles", ge=1, le=100, integer=True),
+        default=1,
+        help="default 1",
+    )
     gitt = parsers["gitt"]
-    gitt.add_argument("--pulse-c-rate", type=float, default=0.05, help="default 0.05")
-    gitt.add_argument("--pulse-s", type=float, default=600.0, help="pulse [s] (600)")
-    gitt.add_argument("--rest-s", type=float, default=3600.0, help="rest [s] (3600)")
-    gitt.add_argument("--direction", default="charge", help="charge (default) or discharge")
-    gitt.add_argument("--pulses", type=int, help="number of pulses (default: to the limit)")
+    gitt.add_argument(
+        "--pulse-c-rate",
+        type=number("--pulse-c-rate", name="pulse_c_rate", **_C_RATE),
+        default=0.05,
+        help="default 0.05",
+    )
+    gitt.add_argument(
+        "--pulse-s",
+        type=number("--pulse-s", name="pulse_s", **_SECONDS),
+        default=600.0,
+        help="pulse [s] (600)",
+    )
+    gitt.add_argument(
+        "--rest-s",
+        type=number("--rest-s", name="rest_s", **_SECONDS),
+        default=3600.0,
+        help="rest [s] (3600)",
+    )
+    gitt.add_argument("--direction", choices=("charge", "discharge"), default="charge")
+    gitt.add_argument(
+        "--pulses",
+        type=number("--pulses", name="pulses", ge=1, le=2000, integer=True),
+        help="number of pulses (default: to the voltage limit)",
+    )
     eis = parsers["eis"]
     eis.add_argument(
         "--voltages",
@@ -86,17 +143,47 @@ def register(subparsers) -> None:
         default=(3.7, 3.9, 4.1, 4.3, 4.5, 4.7),
         help="states [V], comma-separated (default 3.7,3.9,4.1,4.3,4.5,4.7)",
     )
-    eis.add_argument("--direction", default="charge", help="charge (default) or discharge")
-    eis.add_argument("--c-rate", type=float, default=0.1, help="rate to the states (0.1)")
-    eis.add_argument("--rest-s", type=float, default=600.0, help="rest at each state [s] (600)")
+    eis.add_argument("--direction", choices=("charge", "discharge"), default="charge")
+    eis.add_argument(
+        "--c-rate",
+        type=number("--c-rate", name="c_rate", **_C_RATE),
+        default=0.1,
+        help="rate to the states (0.1)",
+    )
+    eis.add_argument(
+        "--rest-s",
+        type=number("--rest-s", name="rest_s", **_SECONDS),
+        default=600.0,
+        help="rest at each state [s] (600)",
+    )
     eis.add_argument(
         "--drt", action="store_true", help="also write the DRT peaks (<out>_drt.<ext>)"
     )
     cycling = parsers["cycling"]
-    cycling.add_argument("--c-rate", type=float, default=1.0, help="cycling C-rate (1)")
-    cycling.add_argument("--cycles", type=int, default=10, help="cycles after formation (10)")
-    cycling.add_argument("--formation-c-rate", type=float, default=0.1, help="default 0.1")
-    cycling.add_argument("--formation-cycles", type=int, default=1, help="default 1")
+    cycling.add_argument(
+        "--c-rate",
+        type=number("--c-rate", name="c_rate", **_C_RATE),
+        default=1.0,
+        help="cycling C-rate (1)",
+    )
+    cycling.add_argument(
+        "--cycles",
+        type=number("--cycles", name="cycles", ge=0, le=5000, integer=True),
+        default=10,
+        help="cycles after formation (10)",
+    )
+    cycling.add_argument(
+        "--formation-c-rate",
+        type=number("--formation-c-rate", name="formation_c_rate", **_C_RATE),
+        default=0.1,
+        help="default 0.1",
+    )
+    cycling.add_argument(
+        "--formation-cycles",
+        type=number("--formation-cycles", name="formation_cycles", ge=0, le=100, integer=True),
+        default=1,
+        help="default 1",
+    )
     _extend_validate(subparsers)
 
 
@@ -117,19 +204,6 @@ def _extend_validate(subparsers) -> None:
         return status
 
     validate.set_defaults(func=calibration_and_predictions)
-
-
-def _path(option: str, value: str | None, suffixes: tuple[str, ...]) -> Path | None:
-    from lrmo_cell.errors import InputError
-
-    if value is None:
-        return None
-    path = Path(value)
-    if path.suffix.lower() not in suffixes:
-        raise InputError(f"{option} must end in {', '.join(suffixes)}, got {value!r}")
-    if not path.parent.is_dir():
-        raise InputError(f"{option} folder {str(path.parent)!r} does not exist")
-    return path
 
 
 def write_table(frame, path: Path) -> None:
@@ -153,9 +227,14 @@ def _beside(path: Path, tag: str) -> Path:
 def _run(args) -> int:
     from lrmo_cell.experiments import _model as lab
     from lrmo_cell.experiments import measured
+    from lrmo_cell.files import distinct_outputs, output_file
 
-    out = _path("--out", args.out, TABLE_SUFFIXES)
-    plot = _path("--plot", args.plot, (".png",))
+    out = output_file(args.out, "--out", TABLE_SUFFIXES)
+    plot = None if args.plot is None else output_file(args.plot, "--plot", (".png",))
+    drt = _beside(out, "drt") if getattr(args, "drt", False) else None
+    distinct_outputs(
+        {"--out": out, "--plot": plot, "--drt table": drt}, [args.data] if args.data else []
+    )
     data = measured.read(args.data) if args.data else None
     if data is not None:
         measured.check(_COMPARE[args.kind], data, args.mass_g, args.data)
@@ -172,9 +251,9 @@ def _run(args) -> int:
         comparison = compare(frame, data, args.mass_g, args.data)
     write_table(frame, out)
     written = [str(out)]
-    if extra.get("drt") is not None:
-        write_table(extra["drt"], _beside(out, "drt"))
-        written.append(str(_beside(out, "drt")))
+    if drt is not None:
+        write_table(extra["drt"], drt)
+        written.append(str(drt))
     if plot is not None:
         from lrmo_cell.files import save_png
 
