@@ -85,8 +85,23 @@ def _time_derivative(solution, variable):
 @pytest.fixture(scope="module")
 def algebraic_formation():
     """Pristine formation cycle with PyBaMM's algebraic surface form, whose own Li balance is
-    exact (its differential form keeps double-layer charge that no inventory holds)."""
-    values = _values("LRMO2_Sun2025_pristine")
+    exact (its differential form keeps double-layer charge that no inventory holds).
+
+    Conservation is a property of the equations whatever the rate constants; the fixture takes
+    0.5 eV of reorganization energy because with the set's 0.21 eV PyBaMM's algebraic initial
+    solve at the first current step does not converge (IDA_BAD_K), which the set's differential
+    form never asks for."""
+    values = _values(
+        "LRMO2_Sun2025_pristine",
+        **{
+            name: 0.5
+            for name in (
+                "Primary: Positive electrode reorganization energy [eV]",
+                "Secondary: Positive electrode reorganization energy [eV]",
+                "RuO2 surface oxygen couple reorganization energy [eV]",
+            )
+        },
+    )
     i_1c = values["Nominal cell capacity [A.h]"]
     experiment = pybamm.Experiment(
         [(f"Charge at {i_1c / 10} A until 4.8 V", f"Discharge at {i_1c / 10} A until 2.0 V")]
@@ -141,11 +156,12 @@ def test_no_oxygen_leaves_below_the_activation_plateau(algebraic_formation):
     ],
 )
 def test_damage_never_heals(pristine_formation, variable):
-    """Irreversible states only grow, through charge and discharge, at 0.1C and 1C."""
+    """Irreversible states only grow, through charge and discharge, at 0.1C and 1C: no step
+    takes back more than the solver's relative tolerance (1e-6) of the damage done."""
     solution, _ = pristine_formation
     values = solution[variable].entries
     assert values[-1] > 0
-    assert np.diff(values).min() >= -1e-9 * values[-1]
+    assert np.diff(values).min() >= -1e-6 * values[-1]
 
 
 def test_with_its_mechanisms_off_the_model_is_pybamms():
@@ -231,3 +247,52 @@ def test_simulate_cycling_runs_model2_sets(first_cycles):
     # first charge: TM slope plus the activation plateau, below the 1.2 Li of the formula
     theoretical = 1.2 * 96485.33212 / 3.6 / 84.81  # mAh/g
     assert 0.8 * theoretical < frame.loc[0, "charge_capacity_mAh_per_g"] < theoretical
+
+
+BUDGET_PARTS = (
+    "Sites destroyed by oxygen loss [mAh.g-1]",
+    "Li stranded in the TM couple at the cut-off [mAh.g-1]",
+    "Li stranded in the oxygen couple at the cut-off [mAh.g-1]",
+    "Li gained by the electrolyte [mAh.g-1]",
+    "Li taken up as Li2O2 on RuO2 [mAh.g-1]",
+)
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_first_cycle_budget_adds_up_to_the_irreversible_capacity(first_cycles, name):
+    """The split is built from the hosts' states; charge minus discharge comes from the current:
+    two independent routes to one number."""
+    from lrmo_cell.models.model2.budget import first_cycle_budget
+
+    frame, solution, values = first_cycles[name]
+    budget = first_cycle_budget(solution, values)
+    irreversible = (
+        frame.loc[0, "charge_capacity_mAh_per_g"] - frame.loc[0, "discharge_capacity_mAh_per_g"]
+    )
+    assert sum(budget[part] for part in BUDGET_PARTS) == pytest.approx(irreversible, rel=1e-5)
+    assert budget["Sites destroyed by oxygen loss [mAh.g-1]"] > 0
+
+
+@pytest.fixture(scope="module")
+def full_cell():
+    """Ru-1 || graphite with PyBaMM's SEI: 0.1C formation, then two C/3 cycles, 2.0-4.6 V."""
+    values = _values("LRMO2_Sun2025_Ru1_graphite")
+    i_1c = values["Nominal cell capacity [A.h]"]
+    experiment = pybamm.Experiment(
+        [(f"Charge at {i_1c / 10} A until 4.6 V", f"Discharge at {i_1c / 10} A until 2.0 V")]
+        + [(f"Charge at {i_1c / 3} A until 4.6 V", f"Discharge at {i_1c / 3} A until 2.0 V")] * 2
+    )
+    options = {"working electrode": "both", "SEI": "solvent-diffusion limited"}
+    return _simulation(values, options=options, experiment=experiment).solve()
+
+
+def test_full_cell_conserves_lithium_with_sei_and_oxygen_crossover(full_cell):
+    rate, total, algebraic = _time_derivative(full_cell, "Total lithium in all inventories [mol]")
+    assert algebraic == 0
+    assert np.abs(rate).max() * 3600 < 1e-10 * total[0]
+    # both side reactions of the graphite take Li: escaped O2 four per molecule, and the SEI
+    escaped_umol_per_g = full_cell["Escaped oxygen [umol.g-1]"].entries[-1]
+    mass_g = full_cell["Active powder mass [g]"].entries[0]
+    crossover = full_cell["Loss of lithium to oxygen crossover [mol]"].entries[-1]
+    assert crossover == pytest.approx(4 * escaped_umol_per_g * 1e-6 * mass_g, rel=1e-3)
+    assert full_cell["Loss of lithium to negative SEI [mol]"].entries[-1] > 0

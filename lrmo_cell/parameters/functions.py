@@ -174,6 +174,11 @@ def tm_couple_volume_fraction(x, y, z):
 
 
 def oxygen_couple_volume_fraction(x, y, z):
-    """Volume fraction of the oxygen couple's domains: the rest of the LRMO's Li sites."""
+    """Volume fraction of the oxygen couple's domains: the rest of the LRMO's Li sites, less
+    the sites the acid treatment's H+/Li+ exchange took out of the surface shell (thickness
+    delta, Li fraction y): a share [1 - (1 - delta / R)^3] (1 - y) of the particle's sites."""
     eps = pybamm.Parameter("Positive electrode active material volume fraction")
-    return eps * (1 - pybamm.Parameter("TM-redox share of Li sites"))
+    radius = pybamm.Parameter("Secondary: Positive particle radius [m]")
+    shell = 1 - (1 - pybamm.Parameter("Li-deficient layer thickness [m]") / radius) ** 3
+    removed = shell * (1 - pybamm.Parameter("Li-deficient layer Li fraction"))
+    return eps * (1 - pybamm.Parameter("TM-redox share of Li sites")) * (1 - removed)

@@ -65,8 +65,10 @@ def transfer_rates(eta, reorganization, kinetics: str):
     def erfc_part(x):
         return pybamm.erfc((reorganization - pybamm.sqrt(1 + root + x**2)) / (2 * root))
 
-    shape = 2 * erfc_part(eta) / erfc_part(pybamm.Scalar(0))
-    return shape / (1 + pybamm.exp(-eta)), shape / (1 + pybamm.exp(eta))
+    shape = erfc_part(eta) / erfc_part(pybamm.Scalar(0))
+    # 2 / (1 + exp(-+eta)) written with tanh, which cannot overflow however far a Newton
+    # iterate strays
+    return shape * (1 + pybamm.tanh(eta / 2)), shape * (1 - pybamm.tanh(eta / 2))
 
 
 def phase_parameter(phase: str, name: str) -> pybamm.Parameter:
@@ -88,6 +90,17 @@ def formal_potential_and_spread(variables: dict, phase: str, local):
         - shift_irr
     )
     return u0, phase_parameter(OXYGEN, "non-ideality factor")
+
+
+def surface_unactivated_share(u, x_surf):
+    """Unactivated (Li-occupied) share of the sites at the particle surface.
+
+    The unactivated share u is a particle average of a site property; at a surface that the
+    current has emptied below u, no more than x_surf of its sites can still hold Li, so the
+    unactivated sites there are the occupied ones: min(u, x_surf). Without this bound the
+    activated sites at a depleted surface would count a negative occupancy, and every Li of the
+    particle would leave through the activation term (referee of Model 2)."""
+    return pybamm.minimum(u, x_surf)
 
 
 def activation_formal_potential(variables: dict, local):
@@ -132,6 +145,8 @@ class GalleryOpenCircuitPotential(pybamm.open_circuit_potential.BaseOpenCircuitP
             if phase == OXYGEN
             else 0
         )
+        if phase == OXYGEN:
+            u = surface_unactivated_share(u, sto_surf)
         ocp_surf = gallery_ocp(sto_surf - u, 1 - sto_surf, u0, w, T)
         ocp_bulk = gallery_ocp(sto_bulk - u_av, 1 - sto_bulk, u0_av, w_av, T_bulk)
         variables.update(self._get_standard_ocp_variables(ocp_surf, ocp_bulk, 0 * T))
@@ -202,7 +217,9 @@ class MassActionKinetics(pybamm.interface.BaseInterface):
         k = self.rate_constant(variables) * (c_e / C_E_REF) ** 0.5
         u = 0
         if self.phase == OXYGEN:
-            u = orphan(variables[f"{self._prefix(x)}unactivated oxygen-redox share"])
+            u = surface_unactivated_share(
+                orphan(variables[f"{self._prefix(x)}unactivated oxygen-redox share"]), x
+            )
             u0_act = orphan(activation_formal_potential(variables, self._local_for(x)))
             eta_act = F * (delta_phi + eta_film - u0_act) / (R * T)
             activation_rate, _ = transfer_rates(eta_act, reorganization, self.kinetics)

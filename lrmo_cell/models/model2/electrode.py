@@ -6,6 +6,8 @@
   couple, which exchanges Li+ with the electrolyte but no Li with either host. PyBaMM has no hook
   for an extra reaction of a positive electrode; this subclass extends the public
   ``get_coupled_variables`` and rebuilds the whole-cell sums with PyBaMM's own helper.
+- ``EscapedOxygenCrossover``: in a full cell, escaped O2 is reduced on the graphite, four Li per O2
+  (the mechanism of ``lrmo_cell.models.submodels.OxygenCrossover``, fed by Model 2's escape rate).
 - ``CounterElectrodeLithium``: the Li inventory of a Li metal counter electrode, which PyBaMM does
   not track, so that the Li balance of a half cell closes over every inventory.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import pybamm
 
+from ..submodels.oxygen_crossover import OxygenCrossover
 from .base import F
 
 
@@ -37,18 +40,31 @@ class LRMOTotalInterfacialCurrent(pybamm.interface.TotalInterfacialCurrent):
 
     def get_coupled_variables(self, variables):
         variables = super().get_coupled_variables(variables)
-        a_j = variables[
-            "Positive electrode RuO2 oxygen volumetric interfacial current density [A.m-3]"
-        ]
-        for name in (
-            "Sum of positive electrode electrolyte reaction source terms [A.m-3]",
-            "Sum of positive electrode volumetric interfacial current densities [A.m-3]",
-        ):
-            variables[name] = variables[name] + a_j
-            x_name = name.replace("Sum of positive", "Sum of x-averaged positive")
-            variables[x_name] = variables[x_name] + pybamm.x_average(a_j)
+        extra = {
+            "positive": "Positive electrode RuO2 oxygen volumetric interfacial current density "
+            "[A.m-3]",
+        }
+        if self.options["working electrode"] == "both":
+            extra["negative"] = (
+                "Negative electrode oxygen crossover volumetric interfacial current density [A.m-3]"
+            )
+        for domain, reaction in extra.items():
+            a_j = variables[reaction]
+            for name in (
+                f"Sum of {domain} electrode electrolyte reaction source terms [A.m-3]",
+                f"Sum of {domain} electrode volumetric interfacial current densities [A.m-3]",
+            ):
+                variables[name] = variables[name] + a_j
+                x_name = name.replace(f"Sum of {domain}", f"Sum of x-averaged {domain}")
+                variables[x_name] = variables[x_name] + pybamm.x_average(a_j)
         variables.update(self._get_whole_cell_coupled_variables(variables))
         return variables
+
+
+class EscapedOxygenCrossover(OxygenCrossover):
+    """Escaped O2 reduced on the graphite of a full cell (four Li per O2)."""
+
+    ESCAPE_RATE = "X-averaged positive electrode oxygen escape rate [mol.m-3.s-1]"
 
 
 class CounterElectrodeLithium(pybamm.BaseSubModel):

@@ -19,6 +19,22 @@ from .released_oxygen import POOLS, pool_name
 class Inventories(PositiveSubModel):
     """Totals of Li and O over every inventory, and the per-mass oxygen variables."""
 
+    def _negative_electrode_lithium(self, variables):
+        """Li metal counter electrode (relative to as made), or the graphite's Li with what its
+        side reactions took: SEI, plating, and escaped oxygen reduced on it."""
+        if self.options["working electrode"] == "positive":
+            return variables["Lithium in counter electrode [mol]"]
+        c = variables["R-averaged negative particle concentration [mol.m-3]"]
+        eps = variables["Negative electrode active material volume fraction"]
+        graphite = self.param.n.L * self.param.A_cc * pybamm.x_average(eps * c)
+        losses = [
+            "Loss of lithium to negative SEI [mol]",
+            "Loss of lithium to negative SEI on cracks [mol]",
+            "Loss of lithium to negative lithium plating [mol]",
+            "Loss of lithium to oxygen crossover [mol]",
+        ]
+        return graphite + sum(variables[name] for name in losses if name in variables)
+
     def _r_averaged(self, variables, phase):
         c = variables[f"R-averaged positive {phase} particle concentration [mol.m-3]"]
         return pybamm.x_average(c) if self.x_average else c
@@ -44,7 +60,7 @@ class Inventories(PositiveSubModel):
         li = (
             hosts
             + variables["Total lithium in electrolyte [mol]"]
-            + variables["Lithium in counter electrode [mol]"]
+            + self._negative_electrode_lithium(variables)
             + variables[
                 "Loss of lithium due to loss of primary active material in positive electrode [mol]"
             ]
@@ -70,6 +86,7 @@ class Inventories(PositiveSubModel):
                 "Active powder mass [g]": mass_g,
                 "Released oxygen [umol.g-1]": 1e6 * released / mass_g,
                 "Escaped oxygen [umol.g-1]": 1e6 * pools["escaped"] / mass_g,
+                "Oxygen reduced to Li2O2 on RuO2 [umol.g-1]": 1e6 * pools["reduced"] / mass_g,
                 "RuO2-bound oxygen [umol.g-1]": 1e6
                 * (pools["adsorbed"] + pools["reduced"])
                 / mass_g,

@@ -102,8 +102,7 @@ class _Model2Mixin:
 
     def _set_model2_submodels(self):
         param, options, x_av = self.param, self.options, self.x_average
-        if options["working electrode"] != "positive":
-            raise pybamm.OptionError("Model 2 runs half cells against Li metal so far")
+        half_cell = options["working electrode"] == "positive"
         for phase in (TM, OXYGEN):
             self.submodels[f"positive {phase} open-circuit potential"] = (
                 couples.GalleryOpenCircuitPotential(param, options, phase, x_av)
@@ -121,12 +120,15 @@ class _Model2Mixin:
         self.submodels["released oxygen"] = ReleasedOxygen(
             param, options, x_av, self.lrmo_options["LRMO kinetics"]
         )
-        self.submodels["counter electrode lithium"] = electrode.CounterElectrodeLithium(
-            param, options=options
-        )
+        if half_cell:
+            self.submodels["counter electrode lithium"] = electrode.CounterElectrodeLithium(
+                param, options=options
+            )
+        else:
+            self.submodels["oxygen crossover"] = electrode.EscapedOxygenCrossover(param, options)
         self.submodels["inventories"] = inventory.Inventories(param, options, x_av)
         self.submodels["total interface"] = electrode.LRMOTotalInterfacialCurrent(param, options)
-        if options["SEI"] in ("none", "constant"):
+        if half_cell and options["SEI"] in ("none", "constant"):
             _LRMOMixin._set_explicit_lithium_metal_submodels(self)
 
 

@@ -26,8 +26,10 @@ few nm thick follows it within milliseconds) on the shell's own oxygen couple, t
 couple U_shell = U0_act + dU_onset: a Li-deficient shell oxidises its oxygen later (dU_onset,
 ``LiDeficientLayer``) whatever the bulk does. Gamma [mol O.m-2] is the oxidisable surface oxygen
 (fewer Li-O-Li in the Li-deficient layer lower it by the surface oxygen activity), k_v the rate at
-which oxygen vacancies move inward and expose fresh Li-O-Li oxygen. r is never negative, and
-negligible below the activation plateau (h < exp(-F (U_shell - dphi) / w_act R T)).
+which oxygen vacancies move inward and expose fresh Li-O-Li oxygen. theta Gamma is a property of
+lattice oxygen already counted in the hosts (which of it is oxidisable), not a pool of its own:
+refilling it moves no oxygen, and what leaves is debited from the hosts' volume. r is never
+negative, and negligible below the activation plateau (h < exp(-F (U_shell - dphi) / w_act R T)).
 
 The densified layer's thickness delta = n_dens / (a c_O) adds a film resistance rho_dens delta in
 series with both couples; its TMs count as irreversibly migrated (``TMMigration``).
@@ -81,7 +83,8 @@ class SurfaceOxygenLoss(PositiveSubModel):
         eps = self.local(variables, "primary active material volume fraction") + self.local(
             variables, "secondary active material volume fraction"
         )
-        holes = 1 / (1 + pybamm.exp(-F * (delta_phi - shell) / (w_act * R * T)))
+        # the logistic 1 / (1 + exp(-z)) in its overflow-free form
+        holes = (1 + pybamm.tanh(F * (delta_phi - shell) / (2 * w_act * R * T))) / 2
         r_rel = a_o * k_loss * gamma * theta * holes**2 / 2
         thickness = self.electrode_variables(
             "densified layer thickness [m]", n_dens / ((a_o + a_tm) * c_o)
@@ -93,12 +96,13 @@ class SurfaceOxygenLoss(PositiveSubModel):
             * thickness["X-averaged positive electrode densified layer thickness [m]"]
         )
         nu = pybamm.Parameter("TM migrations per lost lattice oxygen")
+        tm_per_o = pybamm.Parameter("Transition metals per lattice oxygen")
         variables.update(self.electrode_variables("oxygen release rate [mol.m-3.s-1]", r_rel))
         variables.update(self.electrode_variables(_lam_names("primary"), -2 * r_rel / c_max_tm))
         variables.update(self.electrode_variables(_lam_names("secondary"), -2 * r_rel / c_max_o))
         variables.update(
             self.electrode_variables(
-                "densification TM migration rate [s-1]", nu * 2 * r_rel / (c_o * eps)
+                "densification TM migration rate [s-1]", nu * 2 * r_rel / (tm_per_o * c_o * eps)
             )
         )
         variables["X-averaged positive electrode densified film resistance [Ohm.m2]"] = r_film

@@ -9,12 +9,13 @@ surface O2 within about 40 min). Captured O2 takes part in a reversible surface 
 the Li-O2 reaction confined to the island (interface-confined catalysis):
 
     O2(ads) + 2 Li+ + 2 e- <-> Li2O2(ads),   U = 2.96 V vs Li (Li2O2 formation),
-    a j = 2 F k_Ru [n_p exp(F (dphi - U) / 2 R T) - n_a exp(-F (dphi - U) / 2 R T)],
+    a j = 2 F k_Ru [n_p r_ox(2 F (dphi - U) / R T) - n_a (c_e / c_ref) r_red(2 F (dphi - U) / R T)],
 
-symmetric (alpha = 1/2, with the kinetics of ``couples``), mass action in adsorbed O2 (n_a) and
-Li2O2 (n_p). It returns capacity on every discharge below 2.96 V and gives it back on the next
-charge; it never rebuilds lattice: a captured O2 is surface oxygen, not host. One site holds one
-O2 or one Li2O2 (sites counted in O2).
+two electrons per O2 (so the ratio of the rates is exp(2 F eta / R T), the Nernst slope of a
+two-electron couple), symmetric (alpha = 1/2, with the kinetics of ``couples``), mass action in
+adsorbed O2 (n_a), Li+ (c_e) and Li2O2 (n_p). It returns capacity on every discharge below 2.96 V
+and gives it back on the next charge; it never rebuilds lattice: a captured O2 is surface oxygen,
+not host. One site holds one O2 or one Li2O2 (sites counted in O2).
 
 Oxygen is conserved by construction: released = dissolved + adsorbed + Li2O2 + escaped.
 """
@@ -24,7 +25,7 @@ from __future__ import annotations
 import pybamm
 
 from .base import F, PositiveSubModel, R
-from .couples import transfer_rates
+from .couples import C_E_REF, transfer_rates
 
 POOLS = ("dissolved", "adsorbed", "reduced", "escaped")
 SCALE = 1.0  # mol O2 per m3 of electrode, the size of the pools (~1 umol O2 per g)
@@ -60,12 +61,17 @@ class ReleasedOxygen(PositiveSubModel):
         j_tot_av = variables[
             "X-averaged positive electrode total interfacial current density [A.m-2]"
         ]
-        eta = F * (delta_phi - j_tot_av * r_film - u) / (R * T)
+        eta = 2 * F * (delta_phi - j_tot_av * r_film - u) / (R * T)
         reorganization = (
             pybamm.Parameter("RuO2 surface oxygen couple reorganization energy [eV]") * F / (R * T)
         )
         oxidation, reduction = transfer_rates(eta, reorganization, self.kinetics)
-        a_j = 2 * F * k_ru * (reduced * oxidation - adsorbed * reduction)
+        c_e = (
+            variables["X-averaged positive electrolyte concentration [mol.m-3]"]
+            if self.x_average
+            else variables["Positive electrolyte concentration [mol.m-3]"]
+        ) / C_E_REF
+        a_j = 2 * F * k_ru * (reduced * oxidation - adsorbed * c_e * reduction)
         r_ads = pybamm.Parameter("RuO2 oxygen adsorption rate constant [m3.mol-1.s-1]") * (
             dissolved * (sites - adsorbed - reduced)
         )

@@ -10,14 +10,13 @@ Li-deficient layer (Sun et al., Energy Environ. Sci. 18 (2025) 4335, doi:10.1039
   by dU_onset (1 - y), with dU_onset fixed by the two measured onsets (about 4.4 V pristine,
   4.6 V Ru-1, the study's calibration row).
 
-RuO2 islands (0.46 wt % in Ru-1): islands of height h cover the share
-phi = V_RuO2 / (h A_LRMO) of the particle surface. They block it for TM intercalation, catalyse
-the oxygen couple at their rim by the factor kappa (so the oxygen couple's rate constant becomes
-k (1 - phi + kappa phi), in both directions, as a catalyst must), and carry
-Gamma_Ru A_RuO2 oxygen sites (one O2 per coordinatively unsaturated Ru of RuO2(110)). More
-treatment therefore means less oxygen loss but also more blocked surface, Li removed and
-inactive mass (``lrmo_cell.parameters.treatment``), so an optimum can emerge.
-"""
+RuO2 islands (0.46 wt % in Ru-1): islands of height h, landing at random, cover the share phi = 1 -
+exp(-V_RuO2 / (h A_LRMO)) of the particle surface. They block it for TM intercalation, catalyse the
+oxygen couple at their rim by the factor kappa (so the oxygen couple's rate constant becomes k (1 -
+phi + kappa phi), in both directions, as a catalyst must), and carry Gamma_Ru A_RuO2 oxygen sites
+(one O2 per coordinatively unsaturated Ru of RuO2(110)). More treatment therefore means less oxygen
+loss but also more blocked surface, Li removed and inactive mass
+(``lrmo_cell.parameters.treatment``), so an optimum can emerge."""
 
 from __future__ import annotations
 
@@ -61,7 +60,9 @@ class RuO2Islands(PositiveSubModel):
         eps_lrmo = pybamm.Parameter("Positive electrode active material volume fraction")
         ruo2_volume_per_lrmo_volume = w / (1 - w) * rho_lrmo / rho_ru
         # LRMO surface per LRMO volume: 3 / R for spheres
-        coverage = ruo2_volume_per_lrmo_volume * radius / (3 * height)
+        # islands land at random: the covered share of a nominal coverage n is 1 - exp(-n),
+        # which stays below 1 however much RuO2 there is
+        coverage = 1 - pybamm.exp(-ruo2_volume_per_lrmo_volume * radius / (3 * height))
         # RuO2 surface per electrode volume: islands of height h expose about their footprint
         # twice (top and rim)
         ruo2_area = 2 * eps_lrmo * ruo2_volume_per_lrmo_volume / height

@@ -26,6 +26,9 @@ from .oxygen_loss import ELECTRONS_PER_O2
 class OxygenCrossover(pybamm.BaseSubModel):
     """Reduction of escaped cathode oxygen on the negative electrode (full cells only)."""
 
+    # the positive electrode's escape rate [mol O2 per m3 of positive electrode per s]
+    ESCAPE_RATE = "X-averaged oxygen escape rate [mol.m-3.s-1]"
+
     def __init__(self, param, options=None):
         super().__init__(param, domain="negative", options=options)
 
@@ -36,7 +39,7 @@ class OxygenCrossover(pybamm.BaseSubModel):
         return {"Loss of lithium to oxygen crossover [mol]": lost}
 
     def get_coupled_variables(self, variables):
-        r_escape = variables["X-averaged oxygen escape rate [mol.m-3.s-1]"]
+        r_escape = variables[self.ESCAPE_RATE]
         a = variables["X-averaged negative electrode surface area to volume ratio [m-1]"]
         # O2 escaping per positive-electrode volume, reduced per negative-electrode volume
         a_j_av = -ELECTRONS_PER_O2 * F * r_escape * self.param.p.L / self.param.n.L
@@ -58,7 +61,7 @@ class OxygenCrossover(pybamm.BaseSubModel):
 
     def set_rhs(self, variables):
         lost = variables["Loss of lithium to oxygen crossover [mol]"]
-        r_escape = variables["X-averaged oxygen escape rate [mol.m-3.s-1]"]
+        r_escape = variables[self.ESCAPE_RATE]
         self.rhs = {lost: ELECTRONS_PER_O2 * r_escape * self.param.p.L * self.param.A_cc}
 
     def set_initial_conditions(self, variables):
