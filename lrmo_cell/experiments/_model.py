@@ -264,6 +264,16 @@ def host_lithium_mol(solution) -> np.ndarray:
     return sum(entries(solution, name) for name in HOST_LITHIUM_NAMES if _has(solution, name))
 
 
+def model2_budget_mAh_per_g(solution, values) -> dict[str, float]:
+    """Model 2's own split of its first cycle's irreversible capacity
+    (``lrmo_cell.models.model2.budget``): item -> mAh per g of active powder."""
+    from lrmo_cell.models.model2.budget import first_cycle_budget
+
+    unit = " [mAh.g-1]"
+    budget = first_cycle_budget(solution, values)
+    return {name.removesuffix(unit): v for name, v in budget.items() if name.endswith(unit)}
+
+
 def impedance_ohm(state: pybamm.Solution, values, frequencies_Hz) -> np.ndarray:
     """Complex impedance [Ohm] at ``frequencies_Hz`` about the last state of ``state``, by
     ``pybamm.EISSimulation`` on a copy of the model started from that state

@@ -115,20 +115,33 @@ def first_cycle_budget(
     charge minus the discharge capacity (cycler view) against the O2 that left the lattice
     (4 e- per O2) net of the O2 recaptured and reduced back on discharge, and the Li the host did
     not take back by ``v_min`` (the model's own Li stores); the closing row is what neither
-    explains (double layer, solver tolerance). Columns ``item``, ``mAh_per_g``."""
+    explains (double layer, solver tolerance). For a Model 2 set the split is Model 2's own
+    (``lrmo_cell.models.model2.budget``: sites destroyed, Li stranded per couple, electrolyte,
+    Li2O2 on RuO2). Columns ``item``, ``mAh_per_g``."""
     values = lab.parameter_values(sample)
     _inputs.check(not lab.is_full_cell(values), "first_cycle_budget needs a half-cell set")
-    _inputs.check(
-        not lab.is_model2_set(values),
-        "first_cycle_budget reads the LRMO model's Li stores; a Model 2 set (LRMO2_...) is not "
-        "supported yet",
-    )
     c_rate = _inputs.c_rate("c_rate", c_rate)
     v_min, v_max = _window(values, v_min, v_max)
     solution = lab.solve(values, [_cycle(values, c_rate, c_rate, v_min, v_max)], v_min, v_max)
     mass_g = lab.active_powder_mass_g(values)
     row = lab.summarise_cycles(solution, [c_rate], values).iloc[0]
     irreversible = row["charge_capacity_mAh_per_g"] - row["discharge_capacity_mAh_per_g"]
+
+    cycler = [
+        ("first charge", row["charge_capacity_mAh_per_g"]),
+        ("first discharge", row["discharge_capacity_mAh_per_g"]),
+        ("irreversible (charge - discharge)", irreversible),
+    ]
+    if lab.is_model2_set(values):
+        # Model 2 splits the Li the hosts end the cycle without, by its own states
+        budget = lab.model2_budget_mAh_per_g(solution, values)
+        # the destroyed sites are counted net of the Li the densified layer keeps, which is
+        # shown for itself but is no further part of the sum
+        trapped = budget.pop("Li trapped in the densified layer")
+        explained = sum(budget.values())
+        items = [*budget.items(), ("(Li kept by the densified layer, in the above)", trapped)]
+        rows = [*cycler, *items, ("not explained by the above", irreversible - explained)]
+        return pd.DataFrame(rows, columns=["item", "mAh_per_g"])
 
     def change(array):
         return float(array[-1] - array[0])
@@ -137,9 +150,7 @@ def first_cycle_budget(
     recaptured = change(lab.oxygen_umol_per_g(solution, values, "recaptured")) * MAH_PER_UMOL_O2
     li_out = -change(lab.host_lithium_mol(solution)) * lab.FARADAY_C_PER_MOL / 3.6 / mass_g
     items = [
-        ("first charge", row["charge_capacity_mAh_per_g"]),
-        ("first discharge", row["discharge_capacity_mAh_per_g"]),
-        ("irreversible (charge - discharge)", irreversible),
+        *cycler,
         ("O2 released from the lattice (4 e- per O2)", released),
         ("O2 recaptured and reduced back on discharge", 0.0 - recaptured),  # no "-0.00"
         ("Li the host did not take back by the discharge limit", li_out),
