@@ -38,6 +38,7 @@ def reproduce_designs(out_dir: Path) -> tuple[bool, list[str]]:
     from lrmo_cell.design.report import plot_mass_breakdown, summary, table
     from lrmo_cell.design.schema import load_design
     from lrmo_cell.files import atomic_path
+    from lrmo_cell.plotting import quantity_label
     from lrmo_cell.resources import data_dir
     from lrmo_cell.studies.sensitivity import markdown, plot_tornado, tornado
 
@@ -62,7 +63,7 @@ def reproduce_designs(out_dir: Path) -> tuple[bool, list[str]]:
             rows,
             metric,
             out_dir / f"{path.stem}_tornado.png",
-            title=f"{design.name}: {metric} = {rows[0]['base_metric']:.4g}",
+            title=f"{design.name}: {quantity_label(metric)} = {rows[0]['base_metric']:.4g}",
         )
         with atomic_path(out_dir / f"{path.stem}_tornado.md") as tmp:
             Path(tmp).write_text(markdown(rows, metric) + "\n")
@@ -85,9 +86,11 @@ def reproduce_designs(out_dir: Path) -> tuple[bool, list[str]]:
 
 def reproduce_model(out_dir: Path) -> tuple[bool, list[str]]:
     """The model against the calibration table; the validation module writes its own report."""
+    from lrmo_cell.experiments.report import write_predictions
     from lrmo_cell.models.report import write_validation_report
 
     passed = write_validation_report(out_dir)
+    write_predictions(out_dir)
     return passed, [
         "## LRMO model",
         "",

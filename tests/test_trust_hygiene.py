@@ -22,6 +22,7 @@ LAYERS = {
     "resources": 0,
     "files": 0,
     "arguments": 0,
+    "plotting": 0,  # words for figure axes, pure strings
     "parameters": 1,
     "design": 2,
     "models": 3,

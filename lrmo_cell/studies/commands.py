@@ -123,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
     if args.dask:
         check_scheduler(args.dask)
     if args.tornado:
+        from lrmo_cell.plotting import quantity_label
         from lrmo_cell.studies.sensitivity import markdown, plot_tornado, tornado
 
         rows = tornado(design, args.metric, 0.1 if args.step is None else args.step)
@@ -130,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
             rows,
             args.metric,
             args.tornado,
-            title=f"{design.name}: {args.metric} = {rows[0]['base_metric']:.4g}",
+            title=f"{design.name}: {quantity_label(args.metric)} = {rows[0]['base_metric']:.4g}",
         )
         print(markdown(rows, args.metric))
     if not axes:

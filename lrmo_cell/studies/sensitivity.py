@@ -76,6 +76,7 @@ def plot_tornado(rows: list, metric: str, path, title: str = "", top: int = 16) 
     from matplotlib.figure import Figure
 
     from lrmo_cell.files import save_png
+    from lrmo_cell.plotting import quantity_label
 
     shown = rows[:top][::-1]
     base = shown[0]["base_metric"] if shown else 0.0
@@ -100,10 +101,12 @@ def plot_tornado(rows: list, metric: str, path, title: str = "", top: int = 16) 
             label="input +10%" if j == 0 else None,
         )
     ax.set_yticks(
-        range(len(shown)), [r["field"] + (" *" if r["clipped"] else "") for r in shown], fontsize=8
+        range(len(shown)),
+        [quantity_label(r["field"]) + (" *" if r["clipped"] else "") for r in shown],
+        fontsize=8,
     )
     ax.axvline(base, color="black", linewidth=0.8)
-    ax.set_xlabel(metric)
+    ax.set_xlabel(quantity_label(metric))
     ax.set_title(
         title
         + ("\n(* step clipped to the allowed range)" if any(r["clipped"] for r in shown) else ""),

@@ -358,13 +358,14 @@ def plot_sweep(y: np.ndarray, axes: list[Axis], metric: str, path) -> None:
     from matplotlib.figure import Figure
 
     from lrmo_cell.files import save_png
+    from lrmo_cell.plotting import quantity_label
 
     fig = Figure(figsize=(6.4, 4.8))
     ax = fig.subplots()
     if len(axes) == 1:
         ax.plot(axes[0].values, y, marker="o" if y.size <= 30 else None)
-        ax.set_xlabel(axes[0].field)
-        ax.set_ylabel(metric)
+        ax.set_xlabel(quantity_label(axes[0].field))
+        ax.set_ylabel(quantity_label(metric))
         ax.grid(alpha=0.3)
     else:
         (a, b), z = axes, y.reshape(grid_shape(axes))
@@ -372,9 +373,9 @@ def plot_sweep(y: np.ndarray, axes: list[Axis], metric: str, path) -> None:
         if min(z.shape) > 2:
             lines = ax.contour(b.values, a.values, z, colors="white", linewidths=0.7)
             ax.clabel(lines, fontsize=7, fmt="%.4g")
-        fig.colorbar(mesh, ax=ax, label=metric)
-        ax.set_xlabel(b.field)
-        ax.set_ylabel(a.field)
-    ax.set_title(f"{metric} over {y.size} designs", fontsize=10)
+        fig.colorbar(mesh, ax=ax, label=quantity_label(metric))
+        ax.set_xlabel(quantity_label(b.field))
+        ax.set_ylabel(quantity_label(a.field))
+    ax.set_title(f"{quantity_label(metric)} over {y.size} designs", fontsize=10)
     fig.tight_layout()
     save_png(fig, path)
