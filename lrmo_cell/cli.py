@@ -18,7 +18,7 @@ COMMAND_MODULES = (
     "lrmo_cell.design.commands",
     "lrmo_cell.models.commands",
     "lrmo_cell.fitting.commands",
-    "lrmo_cell.experiments.commands",  # after models.commands: it extends `validate`
+    "lrmo_cell.experiments.commands",
     "lrmo_cell.studies.commands",
     "lrmo_cell.reproduce",
 )

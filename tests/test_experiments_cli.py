@@ -2,6 +2,7 @@
 (model-made data with noise, and the measured spectrum in validation/), and the error contract."""
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -233,7 +234,30 @@ def test_validate_runs_the_calibration_then_writes_the_predictions(tmp_path, mon
     )
     monkeypatch.setattr(lab_report, "write_predictions", lambda out: calls.append(("lab", out)))
     assert main(["validate", "--out", str(tmp_path)]) == 1  # the recorder "fails" calibration
-    assert calls == [("calibration", str(tmp_path)), ("lab", str(tmp_path))]
+    # both write into one staging folder inside --out, which is gone afterwards
+    assert [kind for kind, _ in calls] == ["calibration", "lab"]
+    assert calls[0][1] == calls[1][1] and Path(calls[0][1]).parent == tmp_path
+    assert not Path(calls[0][1]).exists()
+
+
+def test_validate_that_fails_leaves_the_old_report(tmp_path, monkeypatch):
+    import lrmo_cell.experiments.report as lab_report
+    import lrmo_cell.models.report as model_report
+
+    (tmp_path / "report.md").write_text("old report\n")
+
+    def calibration(out):
+        (Path(out) / "report.md").write_text("half a report")
+        return True
+
+    def lab(out):
+        raise MemoryError
+
+    monkeypatch.setattr(model_report, "write_validation_report", calibration)
+    monkeypatch.setattr(lab_report, "write_predictions", lab)
+    assert main(["validate", "--out", str(tmp_path)]) == 2
+    assert (tmp_path / "report.md").read_text() == "old report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.md"]
 
 
 @pytest.mark.slow

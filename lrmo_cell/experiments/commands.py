@@ -35,7 +35,7 @@ def _floats(text: str) -> tuple[float, ...]:
 
 
 def register(subparsers) -> None:
-    """Add ``experiment`` to the ``lrmo-cell`` parser and the predictions to ``validate``."""
+    """Add ``experiment`` and ``validate`` to the ``lrmo-cell`` parser."""
     experiment = subparsers.add_parser(
         "experiment",
         help="run one of the study's experiments on the LRMO model (the virtual lab)",
@@ -184,26 +184,36 @@ def register(subparsers) -> None:
         default=1,
         help="default 1",
     )
-    _extend_validate(subparsers)
+    _add_validate(subparsers)
 
 
-def _extend_validate(subparsers) -> None:
-    """``lrmo-cell validate`` (registered by ``lrmo_cell.models.commands``) also writes the
-    virtual lab's predictions section. The wiring sits here, in the command layer: the model
-    package lies below the experiments and may not import them."""
-    validate = subparsers.choices.get("validate")
-    if validate is None:
-        return
-    calibration = validate.get_default("func")
+def _add_validate(subparsers) -> None:
+    """``lrmo-cell validate``: the calibration table and the virtual lab's predictions section.
 
-    def calibration_and_predictions(args) -> int:
-        from lrmo_cell.experiments.report import write_predictions
+    It lives here, in the command layer, because it runs both the model package's calibration
+    report and the lab, which sits above the models."""
+    validate = subparsers.add_parser(
+        "validate",
+        help="run the model against the study's calibration table and write a report",
+        description="Run the LRMO model for every row of validation/sun2025_calibration.csv, "
+        "then the virtual lab's predictions, write a Markdown report with figures into the "
+        "folder (complete or not at all), exit 1 if any row misses its tolerance.",
+    )
+    validate.add_argument("--out", default="validation_report", help="report folder")
+    validate.set_defaults(func=_validate)
 
-        status = calibration(args)
-        write_predictions(args.out)
-        return status
 
-    validate.set_defaults(func=calibration_and_predictions)
+def _validate(args) -> int:
+    from lrmo_cell.experiments.report import write_predictions
+    from lrmo_cell.files import output_dir, staged_dir
+    from lrmo_cell.models.report import write_validation_report
+
+    output_dir(args.out, "--out")
+    # the report and its figures replace those in --out only once all of them are written
+    with staged_dir(args.out) as staging:
+        status = 0 if write_validation_report(str(staging)) else 1
+        write_predictions(str(staging))
+    return status
 
 
 def write_table(frame, path: Path) -> None:

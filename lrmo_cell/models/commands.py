@@ -65,15 +65,6 @@ def register(subparsers) -> None:
     simulate.add_argument("--json", action="store_true", help="print one JSON object")
     simulate.set_defaults(func=_simulate)
 
-    validate = subparsers.add_parser(
-        "validate",
-        help="run the model against the study's calibration table and write a report",
-        description="Run the LRMO model for every row of validation/sun2025_calibration.csv, "
-        "write a Markdown report with figures, exit 1 if any row misses its tolerance.",
-    )
-    validate.add_argument("--out", default="validation_report", help="report folder")
-    validate.set_defaults(func=_validate)
-
     export = subparsers.add_parser(
         "bpx",
         help="export a full-cell parameter set to BPX (LRMO extension in 'User-defined')",
@@ -135,16 +126,6 @@ def _simulate(args) -> int:
     else:
         print(frame.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     return 0
-
-
-def _validate(args) -> int:
-    from lrmo_cell.files import output_dir
-
-    output_dir(args.out, "--out")
-    from lrmo_cell.models.report import write_validation_report
-
-    passed = write_validation_report(args.out)
-    return 0 if passed else 1
 
 
 def _bpx(args) -> int:
