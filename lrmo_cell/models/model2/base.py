@@ -95,14 +95,9 @@ class PositiveSubModel(pybamm.BaseSubModel):
 
     def oxygen_delithiation_rate(self, variables: dict) -> pybamm.Symbol:
         """R [s-1]: fraction of the oxygen couple's sites delithiated per second (negative on
-        discharge), where this submodel's states live. Activation and TM migration are driven by
-        the oxygen redox that has passed, not by time, so their hysteresis stays at low rates."""
+        discharge), where this submodel's states live. TM migration is driven by the oxygen
+        redox that has passed, not by time, so its hysteresis stays at low rates."""
         a_j = self.local(variables, "secondary volumetric interfacial current density [A.m-3]")
         eps = self.local(variables, "secondary active material volume fraction")
         c_max = pybamm.Parameter("Secondary: Maximum concentration in positive electrode [mol.m-3]")
         return a_j / (F * eps * c_max)
-
-    def oxygen_site_occupancy(self, variables: dict) -> pybamm.Symbol:
-        """Mean Li occupancy of the oxygen couple's sites (R-averaged) where the states live."""
-        x = variables["R-averaged positive secondary particle stoichiometry"]
-        return pybamm.x_average(x) if self.x_average else x
