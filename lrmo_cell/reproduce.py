@@ -86,11 +86,9 @@ def reproduce_designs(out_dir: Path) -> tuple[bool, list[str]]:
 
 def reproduce_model(out_dir: Path) -> tuple[bool, list[str]]:
     """The model against the calibration table; the validation module writes its own report."""
-    from lrmo_cell.experiments.report import write_predictions
-    from lrmo_cell.models.report import write_validation_report
+    from lrmo_cell.experiments.report import write_report
 
-    passed = write_validation_report(out_dir)
-    write_predictions(out_dir)
+    passed = write_report(out_dir)
     return passed, [
         "## LRMO model",
         "",

@@ -13,7 +13,6 @@ study weighs): ``active_powder_mass_g``.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 
 import numpy as np
@@ -21,17 +20,14 @@ import pandas as pd
 import pybamm
 
 from lrmo_cell.fitting.drt import FARADAY_C_PER_MOL
-from lrmo_cell.models import LRMO
 from lrmo_cell.models.cycling import (
-    MODEL2_ATOL,
     VAR_PTS,
-    WORKING_RTOL,
-    FallbackIDAKLUSolver,
     active_powder_mass_g,
     is_model2_set,
+    model_for,
     summarise_cycles,
 )
-from lrmo_cell.models.model2 import LRMO2
+from lrmo_cell.models.cycling import working_solver as solver_for
 from lrmo_cell.parameters import load_parameter_set
 from lrmo_cell.parameters.treatment import SPECIFIC_CURRENT_1C_A_PER_KG
 
@@ -107,24 +103,6 @@ def constant_current(verb: str, values, c_rate: float, until_V: float) -> str:
     """``"Charge at <I> A for <t> hours or until <V> V"`` (``verb`` "Charge"/"Discharge")."""
     hours = MAX_STEP_1C_HOURS / c_rate
     return f"{verb} at {current_A(values, c_rate)} A for {hours} hours or until {until_V} V"
-
-
-@functools.cache
-def _model(working_electrode: str, model2: bool):
-    return (LRMO2 if model2 else LRMO)({"working electrode": working_electrode})
-
-
-def model_for(values):
-    """The set's model (SPMe base): Model 2 for its sets (``is_model2_set``), else the LRMO
-    model, for a half ("positive") or full ("both") cell."""
-    return _model("both" if is_full_cell(values) else "positive", is_model2_set(values))
-
-
-def solver_for(values):
-    """The solver ``lrmo_cell.models.cycling.run_experiment`` gives the set's model."""
-    if is_model2_set(values):
-        return pybamm.IDAKLUSolver(rtol=WORKING_RTOL, atol=MODEL2_ATOL)
-    return FallbackIDAKLUSolver()
 
 
 def _solver_values(values, v_min: float, v_max: float):

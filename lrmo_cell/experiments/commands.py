@@ -204,16 +204,14 @@ def _add_validate(subparsers) -> None:
 
 
 def _validate(args) -> int:
-    from lrmo_cell.experiments.report import write_predictions
+    from lrmo_cell.experiments.report import write_report
     from lrmo_cell.files import output_dir, staged_dir
-    from lrmo_cell.models.report import write_validation_report
 
     output_dir(args.out, "--out")
     # the report and its figures replace those in --out only once all of them are written
     with staged_dir(args.out) as staging:
-        status = 0 if write_validation_report(str(staging)) else 1
-        write_predictions(str(staging))
-    return status
+        passed = write_report(staging)
+    return 0 if passed else 1
 
 
 def write_table(frame, path: Path) -> None:

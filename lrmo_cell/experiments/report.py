@@ -241,3 +241,13 @@ def write_predictions(out_dir, samples=SAMPLES) -> Path:
     with atomic_path(report) as tmp:
         Path(tmp).write_text((before + "\n\n" if before else "") + text)
     return report
+
+
+def write_report(out_dir) -> bool:
+    """The whole validation report into ``out_dir``: the calibration table (which decides the
+    result, True when every row passes), then the predictions section."""
+    from lrmo_cell.models.report import write_validation_report
+
+    passed = write_validation_report(str(out_dir))
+    write_predictions(str(out_dir))
+    return passed

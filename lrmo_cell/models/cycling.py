@@ -93,6 +93,23 @@ def _model(base: str, working_electrode: str, model2: bool = False):
     return factory({"working electrode": working_electrode}, base=base)
 
 
+def model_for(parameter_values, base: str = "SPMe"):
+    """The model a set is for: Model 2 for its sets, else the LRMO model, as a half cell (Li
+    metal) or a full cell (graphite); built once per kind."""
+    working = "both" if "Negative particle radius [m]" in parameter_values else "positive"
+    return _model(base, working, is_model2_set(parameter_values))
+
+
+def working_solver(parameter_values) -> pybamm.BaseSolver:
+    """The solver at working tolerances for the set's model.
+
+    Model 2 has none of the states the fallback solver's tolerances name, and needs no fallback:
+    its Marcus-Hush-Chidsey rates keep the surfaces' restoring forces bounded."""
+    if is_model2_set(parameter_values):
+        return pybamm.IDAKLUSolver(rtol=WORKING_RTOL, atol=MODEL2_ATOL)
+    return FallbackIDAKLUSolver()
+
+
 def _cycle_steps(current_a: float, v_min: float, v_max: float, charge_mode: str) -> tuple:
     steps = [f"Charge at {current_a} A until {v_max} V"]
     if charge_mode == "CCCV":
@@ -202,7 +219,6 @@ def run_experiment(
     default ``FallbackIDAKLUSolver()``.
     """
     mass_g = active_powder_mass_g(parameter_values)
-    working = "positive" if "Negative particle radius [m]" not in parameter_values else "both"
     cycles, rates = [], []
     for c_rate, n in protocol:
         current = c_rate * SPECIFIC_CURRENT_1C_A_PER_KG * mass_g / 1000
@@ -219,16 +235,11 @@ def run_experiment(
         }
     )
 
-    model2 = is_model2_set(parameter_values)
-    if model2:
-        # Model 2 has none of the states the fallback solver's tolerances name, and needs no
-        # fallback: its Marcus-Hush-Chidsey rates keep the surfaces' restoring forces bounded
-        solver = solver or pybamm.IDAKLUSolver(rtol=WORKING_RTOL, atol=MODEL2_ATOL)
     sim = pybamm.Simulation(
-        _model(base, working, model2),
+        model_for(parameter_values, base),
         parameter_values=parameter_values,
         experiment=pybamm.Experiment(cycles),
-        solver=solver or FallbackIDAKLUSolver(),
+        solver=solver or working_solver(parameter_values),
         var_pts={**VAR_PTS, **(var_pts or {})},
     )
     solution = sim.solve(showprogress=show_progress)
