@@ -43,6 +43,25 @@ def _citation() -> str:
     return (files("lrmo_cell.zoo") / "lrmo" / "CITATION.bib").read_text(encoding="utf-8")
 
 
+def set_explicit_lithium_metal_submodels(model) -> None:
+    """The Li metal counter electrode of ``model`` as PyBaMM has it without a surface form:
+    inverted Butler-Volmer, no double layer. The surface form the LRMO models need for their
+    positive electrode would otherwise also give the Li metal a double-layer state, whose
+    millisecond transient at every current step only costs solver steps."""
+    param, options = model.param, model.options
+    model.submodels["negative electrode potential"] = pybamm.electrode.ohm.LithiumMetalExplicit(
+        param, "negative", options
+    )
+    model.submodels["negative electrode interface"] = pybamm.kinetics.InverseButlerVolmer(
+        param, "negative", "lithium metal plating", options
+    )
+    model.submodels["negative electrode interface current"] = (
+        pybamm.kinetics.CurrentForInverseKineticsLithiumMetal(
+            param, "negative", "lithium metal plating", options
+        )
+    )
+
+
 class _LRMOMixin:
     """Adds the LRMO submodels to a PyBaMM lithium-ion model before it is built."""
 
@@ -79,7 +98,7 @@ class _LRMOMixin:
         elif options["SEI"] in ("none", "constant") and options["intercalation kinetics"] == (
             "symmetric Butler-Volmer"
         ):
-            self._set_explicit_lithium_metal_submodels()
+            set_explicit_lithium_metal_submodels(self)
         self.submodels["positive primary open-circuit potential"] = (
             submodels.MigratedOpenCircuitPotential(
                 param, "positive", "lithium-ion main", options, "primary", self.x_average
@@ -92,24 +111,6 @@ class _LRMOMixin:
             param, "positive", options, self.x_average, "primary"
         )
         self.submodels["total interface"] = submodels.LRMOTotalInterfacialCurrent(param, options)
-
-    def _set_explicit_lithium_metal_submodels(self):
-        """The Li metal counter electrode as PyBaMM has it without a surface form: inverted
-        Butler-Volmer, no double layer. The surface form this model needs for its positive
-        electrode would otherwise also give the Li metal a double-layer state, whose
-        millisecond transient at every current step only costs solver steps."""
-        param, options = self.param, self.options
-        self.submodels["negative electrode potential"] = pybamm.electrode.ohm.LithiumMetalExplicit(
-            param, "negative", options
-        )
-        self.submodels["negative electrode interface"] = pybamm.kinetics.InverseButlerVolmer(
-            param, "negative", "lithium metal plating", options
-        )
-        self.submodels["negative electrode interface current"] = (
-            pybamm.kinetics.CurrentForInverseKineticsLithiumMetal(
-                param, "negative", "lithium metal plating", options
-            )
-        )
 
     @property
     def default_parameter_values(self):

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import pybamm
 
-from ..lrmo import _LRMOMixin
+from ..lrmo import set_explicit_lithium_metal_submodels
 from . import activation, couples, electrode, inventory, migration, oxygen_loss, treatment
 from .base import OXYGEN, TM
 from .released_oxygen import ReleasedOxygen
@@ -129,7 +129,7 @@ class _Model2Mixin:
         self.submodels["inventories"] = inventory.Inventories(param, options, x_av)
         self.submodels["total interface"] = electrode.LRMOTotalInterfacialCurrent(param, options)
         if half_cell and options["SEI"] in ("none", "constant"):
-            _LRMOMixin._set_explicit_lithium_metal_submodels(self)
+            set_explicit_lithium_metal_submodels(self)
 
 
 class LRMO2SPM(_Model2Mixin, pybamm.lithium_ion.SPM):
