@@ -9,7 +9,6 @@ of active powder (LRMO plus any RuO2 islands, the mass the study weighs); 1C = 2
 
 from __future__ import annotations
 
-import functools
 import math
 import sys
 
@@ -87,17 +86,13 @@ def is_model2_set(parameter_values) -> bool:
     return MODEL2_MARKER in parameter_values.keys()
 
 
-@functools.lru_cache(maxsize=8)
-def _model(base: str, working_electrode: str, model2: bool = False):
-    factory = LRMO2 if model2 else LRMO
-    return factory({"working electrode": working_electrode}, base=base)
-
-
 def model_for(parameter_values, base: str = "SPMe"):
     """The model a set is for: Model 2 for its sets, else the LRMO model, as a half cell (Li
-    metal) or a full cell (graphite); built once per kind."""
+    metal) or a full cell (graphite). Built afresh on every call (0.15 s), so no two simulations
+    share a model a caller may have changed."""
     working = "both" if "Negative particle radius [m]" in parameter_values else "positive"
-    return _model(base, working, is_model2_set(parameter_values))
+    factory = LRMO2 if is_model2_set(parameter_values) else LRMO
+    return factory({"working electrode": working}, base=base)
 
 
 def working_solver(parameter_values) -> pybamm.BaseSolver:
