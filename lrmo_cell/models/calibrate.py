@@ -1,6 +1,6 @@
 """Calibrate the LRMO parameter sets to the study's calibration table.
 
-    python -m lrmo_cell.parameters.calibrate [--rounds N]
+    python -m lrmo_cell.models.calibrate [--rounds N]
 
 1. writes the treated sets (Ru-0.5, Ru-1, Ru-3) as patches of the pristine set, through
    ``treatment_parameters`` (their RuCl3 concentrations are the paper's);
@@ -27,12 +27,14 @@ import argparse
 import math
 import sys
 
+from lrmo_cell.parameters.io import SAMPLE_SETS, read_parameter_file, write_parameter_file
+from lrmo_cell.parameters.treatment import SAMPLE_RUCL3_MG_PER_ML, treatment_parameters
 from lrmo_cell.resources import data_dir
 
-from .io import SAMPLE_SETS, read_parameter_file, write_parameter_file
-from .treatment import SAMPLE_RUCL3_MG_PER_ML, treatment_parameters
+from .cycling import simulate_cycling
+from .validation import calibration_table, residuals, table_metrics
 
-COMMAND = "python -m lrmo_cell.parameters.calibrate"
+COMMAND = "python -m lrmo_cell.models.calibrate"
 PRISTINE = SAMPLE_SETS["pristine"]
 PERFORMANCE_C_RATES = (0.1, 0.2, 0.5, 1.0, 2.0)
 
@@ -134,9 +136,6 @@ STAGES = (
 
 
 def _sample_metrics(samples, values: dict, cycles: int) -> dict:
-    from lrmo_cell.models.cycling import simulate_cycling
-    from lrmo_cell.models.validation import table_metrics
-
     return {
         sample: table_metrics(
             simulate_cycling(sample, 1.0, cycles, parameter_overrides=values, show_progress=False),
@@ -150,8 +149,6 @@ def fit_stage(names, row_ids, cycles: int, values: dict, free: dict) -> dict:
     """Fit the parameters ``names`` to the table rows ``row_ids``; returns the updated values."""
     import numpy as np
     from scipy.optimize import least_squares
-
-    from lrmo_cell.models.validation import calibration_table, residuals
 
     table = calibration_table().set_index("id")
     samples = sorted({table.loc[i, "sample"] for i in row_ids})
@@ -197,8 +194,6 @@ def fit_source(name: str, value: float, free: dict) -> str:
 
 def performance_block(sample: str) -> dict:
     """Discharge capacity and mean voltage after one 0.1C formation cycle at each rate."""
-    from lrmo_cell.models.cycling import simulate_cycling
-
     rates = []
     for c_rate in PERFORMANCE_C_RATES:
         row = simulate_cycling(sample, c_rate, 1, show_progress=False).iloc[-1]
