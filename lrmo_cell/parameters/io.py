@@ -30,10 +30,10 @@ from lrmo_cell.resources import data_dir
 
 # sample names of the study (Sun et al. 2025, doi:10.1039/d5ee00430f) -> parameter set names
 SAMPLE_SETS = {
-    "pristine": "LRMO_Sun2025_pristine",
-    "Ru-0.5": "LRMO_Sun2025_Ru0p5",
-    "Ru-1": "LRMO_Sun2025_Ru1",
-    "Ru-3": "LRMO_Sun2025_Ru3",
+    "pristine": "LRMO2_Sun2025_pristine",
+    "Ru-0.5": "LRMO2_Sun2025_Ru0p5",
+    "Ru-1": "LRMO2_Sun2025_Ru1",
+    "Ru-3": "LRMO2_Sun2025_Ru3",
 }
 #: the set whose parameters every loaded set must give (the LRMO model reads all of them)
 ROOT_SET = "LRMO_Sun2025_pristine"

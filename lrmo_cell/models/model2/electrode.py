@@ -1,7 +1,8 @@
 """PyBaMM submodels of the positive electrode that Model 2 extends through their public methods.
 
-- ``OxygenLossActiveMaterial``: PyBaMM's loss of active material for one phase, driven by the
-  sites that oxygen loss destroys (``SurfaceOxygenLoss``); never negative, so the host never heals.
+- ``LostSitesActiveMaterial``: PyBaMM's loss of active material for one phase, driven by the
+  sites that oxygen loss destroys (``SurfaceOxygenLoss``) and that migrated TMs block
+  (``TMMigration``); never negative, so the host never heals.
 - ``LRMOTotalInterfacialCurrent``: PyBaMM's sum of reaction currents plus the RuO2 surface oxygen
   couple, which exchanges Li+ with the electrolyte but no Li with either host. PyBaMM has no hook
   for an extra reaction of a positive electrode; this subclass extends the public
@@ -20,14 +21,15 @@ from ..submodels.oxygen_crossover import OxygenCrossover
 from .base import F
 
 
-class OxygenLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
-    """Active material of one phase lost to the oxygen-loss reaction."""
+class LostSitesActiveMaterial(pybamm.active_material.LossActiveMaterial):
+    """Active material of one phase lost to oxygen loss and to TMs settled in the Li layer."""
 
     def get_coupled_variables(self, variables):
-        prefix = "X-averaged positive electrode " if self.x_average else "Positive electrode "
-        deps = variables[
-            f"{prefix}{self.phase} active material volume fraction change from oxygen loss [s-1]"
-        ]
+        prefix = f"{'X-averaged p' if self.x_average else 'P'}ositive electrode {self.phase} "
+        deps = sum(
+            variables[f"{prefix}active material volume fraction change from {cause} [s-1]"]
+            for cause in ("oxygen loss", "TM migration")
+        )
         variables.update(self._get_standard_active_material_change_variables(deps))
         return variables
 

@@ -110,10 +110,13 @@ class _Model2Mixin:
             self.submodels[f"positive {phase} interface"] = couples.MassActionKinetics(
                 param, options, phase, self.lrmo_options["LRMO kinetics"]
             )
-        if self.lrmo_options["LRMO oxygen loss"] != "none":
+        if (self.lrmo_options["LRMO oxygen loss"], self.lrmo_options["LRMO TM migration"]) != (
+            "none",
+            "none",
+        ):
             for phase in (TM, OXYGEN):
                 self.submodels[f"positive {phase} active material"] = (
-                    electrode.OxygenLossActiveMaterial(param, "positive", options, x_av, phase)
+                    electrode.LostSitesActiveMaterial(param, "positive", options, x_av, phase)
                 )
         for key, choices in MECHANISMS.items():
             self.submodels[key] = choices[self.lrmo_options[key]](param, options, x_av)
