@@ -89,7 +89,7 @@ def register(subparsers) -> None:
         action="append",
         required=True,
         metavar="PARAMETER",
-        help='parameter to fit, e.g. "Host volume lost per lost oxygen [m3.mol-1]" (repeatable)',
+        help='parameter to fit, e.g. "Oxygen release rate constant [s-1]" (repeatable)',
     )
     cycling.add_argument(
         "--no-surrogate",

@@ -82,32 +82,36 @@ def write_treated_sets() -> None:
 
 
 def _free_parameters(pristine: dict) -> dict:
-    """Free parameters: name -> ((to fit coordinate, from fit coordinate), bounds).
+    """Free parameters: name -> (lower, upper, log10): the bounds of the fit coordinate, the
+    parameter's log10 where it spans decades.
 
-    All are fitted in log10. Bounds: the oxygen couple's diffusivity and rate constant from the
-    literature table (validation/lrmo_transport_kinetics_literature.md: 1e-19 to 1e-15 m2/s, and
-    k_TM / 100 to k_TM); a catalyst's enhancement 10 to 100 (shared/lrmo-literature-leads.md
-    item 8); the oxygen-loss and vacancy rates over decades around the first-charge DEMS and a
-    fade within the study's window; irreversible migration at most the share that alone would
-    give untreated LRMO's ~2 mV per cycle of voltage decay, at least a hundredth of it.
+    Bounds: the oxygen couple's diffusivity and rate constant from the literature table
+    (validation/lrmo_transport_kinetics_literature.md: 1e-19 to 1e-15 m2/s, and k_TM / 100 to
+    k_TM); a catalyst's enhancement 10 to 100 (shared/lrmo-literature-leads.md item 8); the
+    share of the oxygen-redox Li sites the window reaches between one hole per two Li-O-Li
+    oxygens and all of them; the oxygen-loss and vacancy rates over decades around the
+    first-charge DEMS and a fade within the study's window; irreversible migration at most the
+    share that alone would give untreated LRMO's ~2 mV per cycle of voltage decay, at least a
+    hundredth of it.
     """
     k_tm = math.log10(pristine["Primary: Positive electrode reaction rate constant [A.m-2]"])
     return {
-        "Secondary: Positive particle diffusivity [m2.s-1]": (-19.0, -15.0),
-        "Secondary: Positive electrode reaction rate constant [A.m-2]": (k_tm - 2, k_tm),
-        "RuO2 oxygen-redox catalytic enhancement": (1.0, 2.0),
-        "Oxygen release rate constant [s-1]": (-6.0, -1.0),
-        "Oxygen vacancy migration rate constant [s-1]": (-10.0, -5.0),
-        "Irreversible TM migration share per oxygen-redox site cycled": (-5.0, -3.0),
+        "Secondary: Positive particle diffusivity [m2.s-1]": (-19.0, -15.0, True),
+        "Secondary: Positive electrode reaction rate constant [A.m-2]": (k_tm - 2, k_tm, True),
+        "RuO2 oxygen-redox catalytic enhancement": (1.0, 2.0, True),
+        "Accessible share of the oxygen-redox Li sites": (0.5, 1.0, False),
+        "Oxygen release rate constant [s-1]": (-6.0, -1.0, True),
+        "Oxygen vacancy migration rate constant [s-1]": (-10.0, -5.0, True),
+        "Irreversible TM migration share per oxygen-redox site cycled": (-5.0, -3.0, True),
     }
 
 
-def _to_fit(value: float) -> float:
-    return math.log10(value)
+def _to_fit(value: float, log: bool) -> float:
+    return math.log10(value) if log else value
 
 
-def _from_fit(x: float) -> float:
-    return 10**x
+def _from_fit(x: float, log: bool) -> float:
+    return 10**x if log else x
 
 
 # calibration stages: the free parameters of each, the rows they are fitted to, the 1C cycles
@@ -117,6 +121,7 @@ STAGES = (
             "Secondary: Positive particle diffusivity [m2.s-1]",
             "Secondary: Positive electrode reaction rate constant [A.m-2]",
             "RuO2 oxygen-redox catalytic enhancement",
+            "Accessible share of the oxygen-redox Li sites",
             "Oxygen release rate constant [s-1]",
         ),
         (
@@ -167,7 +172,7 @@ def fit_stage(names, row_ids, cycles: int, values: dict, free: dict) -> dict:
     def with_x(x):
         trial = dict(values)
         for name, xi in zip(names, x, strict=True):
-            trial[name] = _from_fit(xi)
+            trial[name] = _from_fit(xi, free[name][2])
         return trial
 
     def fun(x):
@@ -177,10 +182,11 @@ def fit_stage(names, row_ids, cycles: int, values: dict, free: dict) -> dict:
         print(f"  {np.round(x, 4).tolist()} -> residuals {np.round(res, 3).tolist()}", flush=True)
         return res
 
-    lower, upper = zip(*(free[name] for name in names), strict=True)
+    lower, upper, _ = zip(*(free[name] for name in names), strict=True)
     # start strictly inside: a start on a bound has no finite-difference step outward
     margin = 1e-3 * (np.array(upper) - np.array(lower))
-    x0 = np.clip([_to_fit(values[name]) for name in names], lower + margin, upper - margin)
+    x0 = [_to_fit(values[name], free[name][2]) for name in names]
+    x0 = np.clip(x0, np.array(lower) + margin, np.array(upper) - margin)
     result = least_squares(fun, x0, bounds=(lower, upper), diff_step=1e-3, xtol=1e-4, max_nfev=40)
     return with_x(result.x)
 
@@ -188,11 +194,11 @@ def fit_stage(names, row_ids, cycles: int, values: dict, free: dict) -> dict:
 def fit_source(name: str, value: float, free: dict) -> str:
     """The source line of a fitted value; a value stuck at its search bound says so, because
     then the data asked for more than the bound allows and the value is not a true optimum."""
-    lower, upper = free[name]
-    x = _to_fit(value)
+    lower, upper, log = free[name]
+    x = _to_fit(value, log)
     at_bound = next(
         (
-            f"; at the {side} bound {_from_fit(b):.3g} of its search interval, not an optimum"
+            f"; at the {side} bound {_from_fit(b, log):.3g} of its search interval, not an optimum"
             for side, b in (("lower", lower), ("upper", upper))
             if abs(x - b) < 1e-3 * (upper - lower)
         ),

@@ -160,7 +160,7 @@ def predictions(runs: dict) -> pd.DataFrame:
                 "unit": "mAh/g",
             }
         )
-    full = simulate_cycling("LRMO_Sun2025_Ru1_graphite", 1 / 3, FULL_CELL_CYCLES, v_max=4.6)
+    full = simulate_cycling("LRMO2_Sun2025_Ru1_graphite", 1 / 3, FULL_CELL_CYCLES, v_max=4.6)
     if len(full) > 1:
         rows.append(
             {

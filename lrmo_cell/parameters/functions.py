@@ -174,11 +174,15 @@ def tm_couple_volume_fraction(x, y, z):
 
 
 def oxygen_couple_volume_fraction(x, y, z):
-    """Volume fraction of the oxygen couple's domains: the rest of the LRMO's Li sites, less
-    the sites the acid treatment's H+/Li+ exchange took out of the surface shell (thickness
-    delta, Li fraction y): a share [1 - (1 - delta / R)^3] (1 - y) of the particle's sites."""
+    """Volume fraction of the oxygen couple's domains: the share of the rest of the LRMO's Li
+    sites that oxygen redox can empty below the upper cut-off (the others hold Li the whole
+    time), less the sites the acid treatment's H+/Li+ exchange took out of the surface shell
+    (thickness delta, Li fraction y): a share [1 - (1 - delta / R)^3] (1 - y) of the sites."""
     eps = pybamm.Parameter("Positive electrode active material volume fraction")
     radius = pybamm.Parameter("Secondary: Positive particle radius [m]")
     shell = 1 - (1 - pybamm.Parameter("Li-deficient layer thickness [m]") / radius) ** 3
     removed = shell * (1 - pybamm.Parameter("Li-deficient layer Li fraction"))
-    return eps * (1 - pybamm.Parameter("TM-redox share of Li sites")) * (1 - removed)
+    accessible = pybamm.Parameter("Accessible share of the oxygen-redox Li sites")
+    return (
+        eps * (1 - pybamm.Parameter("TM-redox share of Li sites")) * accessible * (1 - removed)
+    )
