@@ -427,7 +427,7 @@ def _to_design(model: DesignFile, sources: dict[str, str], path: Path) -> Design
             if key not in sources:
                 sources[key] = (info.json_schema_extra or {}).get("source", "default")
     if model.cathode.parameter_set is not None:
-        _check_parameter_set(model.cathode.parameter_set, path.parent)
+        _check_parameter_set(model.cathode.parameter_set, path.parent, model.anode.type)
     if model.cathode.performance_from not in (None, MODEL):
         perf = read_performance(model.cathode.performance_from, model.cathode.c_rate, path.parent)
         for field in ("specific_capacity_mAh_per_g", "mean_voltage_V"):
@@ -445,11 +445,19 @@ def _to_design(model: DesignFile, sources: dict[str, str], path: Path) -> Design
     )
 
 
-def _check_parameter_set(name_or_path: str, relative_to: Path) -> None:
-    """Refuse a cathode.parameter_set that names no set, at load, before any model runs."""
-    from lrmo_cell.parameters.io import resolve_parameter_file
+def _check_parameter_set(name_or_path: str, relative_to: Path, anode_type: str) -> None:
+    """Refuse a cathode.parameter_set that names no set, or a set of the other kind of cell
+    (graphite full cell vs half cell against Li metal), at load, before any model runs."""
+    from lrmo_cell.parameters.io import parameter_sources, resolve_parameter_file
 
     try:
-        resolve_parameter_file(name_or_path, relative_to)
+        path = resolve_parameter_file(name_or_path, relative_to)
+        full_cell = "Negative particle radius [m]" in parameter_sources(path)
     except InputError as err:
         raise InputError(f"cathode.parameter_set: {err}") from None
+    graphite = anode_type == "graphite"
+    if full_cell != graphite:
+        wanted = "a graphite full-cell set" if graphite else "a half-cell set against Li metal"
+        raise InputError(
+            f"cathode.parameter_set must be {wanted} for this {anode_type} design, got {path.stem}"
+        )

@@ -14,13 +14,23 @@ import re
 
 from lrmo_cell.arguments import number
 
+# The ranges of lrmo_cell.studies.cell_physics, kept here, where nothing heavy is imported, so
+# that the command line checks them as it reads them and still starts fast.
+#: PyBaMM ends a step without its own duration after 24 h, and an LRMO first charge at 0.1C
+#: takes 12.6 h; 20C is the virtual lab's limit
+C_RATE_RANGE = (0.1, 20.0)
+#: the model is isothermal; its electrolyte's functions (Valoen & Reimers, J. Electrochem. Soc.
+#: 152 (2005) A882) are fitted to measurements from -10 to 60 C
+TEMPERATURE_RANGE_K = (263.15, 333.15)
+
 # "1C", "0.5c", "2", "C/3", "c/10"
 _RATE = re.compile(r"^\s*(?:[cC]\s*/\s*(?P<per>[0-9.eE+]+)|(?P<rate>[0-9.eE+]+)\s*[cC]?)\s*$")
 DEFAULT_TEMPERATURE_K = 298.15
 
 
 def c_rate(text: str) -> float:
-    """An argparse type: a C-rate written ``1C``, ``0.5C``, ``C/3`` or a bare number, > 0."""
+    """An argparse type: a C-rate written ``1C``, ``0.5C``, ``C/3`` or a bare number, in
+    ``C_RATE_RANGE``."""
     match = _RATE.match(text)
     value = math.nan
     if match:
@@ -28,9 +38,11 @@ def c_rate(text: str) -> float:
             value = float(match["rate"]) if match["rate"] else 1 / float(match["per"])
         except (ValueError, ZeroDivisionError):
             value = math.nan
-    if not (math.isfinite(value) and value > 0):
+    low, high = C_RATE_RANGE
+    if not (math.isfinite(value) and low <= value <= high):
         raise argparse.ArgumentTypeError(
-            f"c_rate must be a C-rate > 0 such as 1C, 0.5C or C/3, got {text[:40]!r}"
+            f"c_rate must be a C-rate in [{low:g}, {high:g}] C such as 1C, 0.5C or C/3, "
+            f"got {text[:40]!r}"
         )
     return value
 
@@ -50,7 +62,13 @@ def register(subparsers) -> None:
     )
     design.add_argument(
         "--temperature-K",
-        type=number("--temperature-K", name="temperature_K", gt=0, unit="K"),
+        type=number(
+            "--temperature-K",
+            name="temperature_K",
+            ge=TEMPERATURE_RANGE_K[0],
+            le=TEMPERATURE_RANGE_K[1],
+            unit="K",
+        ),
         help=f"temperature of the --at-rate run [K] (default {DEFAULT_TEMPERATURE_K})",
     )
     design.set_defaults(func=_run)

@@ -24,23 +24,24 @@ upper cut-off; 1C = 250 mA per g of active powder (LRMO with its RuO2, the mass 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pybamm
 
 from lrmo_cell.design.core import Design, evaluate
 from lrmo_cell.design.schema import MODEL
 from lrmo_cell.errors import InputError
-from lrmo_cell.models.cycling import active_powder_mass_g, run_experiment
 from lrmo_cell.parameters import load_parameter_set, resolve_parameter_file
 from lrmo_cell.parameters.treatment import SPECIFIC_CURRENT_1C_A_PER_KG
+from lrmo_cell.studies.at_rate_commands import C_RATE_RANGE, TEMPERATURE_RANGE_K
+
+if TYPE_CHECKING:
+    import pybamm
+
+# PyBaMM and the models are imported where they run, so that the command line can check its
+# arguments against the ranges here without loading them
 
 FARADAY_C_PER_MOL = 96485.33212  # CODATA 2018
-#: C-rates the physics accepts: PyBaMM ends a step without its own duration after 24 h, and an
-#: LRMO first charge at 0.1C takes 12.6 h; 20C is the virtual lab's limit
-C_RATE_RANGE = (0.1, 20.0)
-#: the study's cells: room-temperature tests; the model is isothermal at this temperature
-TEMPERATURE_RANGE_K = (253.15, 333.15)
 FORMATION_C_RATE = 0.1  # Sun et al. 2025 (doi 10.1039/d5ee00430f): formation at 0.1C
 LOWER_CUT_OFF_V = 2.0  # the study's discharge limit vs Li; kept for the graphite cell as well
 #: outputs of the designer that at_rate gives at the rate as well
@@ -110,16 +111,11 @@ def electrode_pair_parameter_values(design: Design) -> pybamm.ParameterValues:
     cathode's areal capacity at the set's maximum concentration (the design's N/P, not the
     set's); the anode's overhang carries no current in a 1D model and is left out.
     """
-    path = _set_path(design)
-    values = pybamm.ParameterValues(load_parameter_set(path))
-    full_cell = "Negative particle radius [m]" in values
+    import pybamm
+
+    # load_design checked that the set is of this design's kind of cell
+    values = pybamm.ParameterValues(load_parameter_set(_set_path(design)))
     graphite = design.anode_type == "graphite"
-    if full_cell != graphite:
-        wanted = "a graphite full-cell set" if graphite else "a half-cell set against Li metal"
-        raise InputError(
-            f"cathode.parameter_set must be {wanted} for this {design.anode_type} design, "
-            f"got {path.stem}"
-        )
     g = _geometry(design)
     v = design.values
     thickness_m = 1e-6 * g["cathode_coating_thickness_um"]
@@ -168,6 +164,10 @@ def _check_conditions(c_rate: float, temperature_K: float) -> None:
 
 def _discharge(design: Design, c_rate: float, temperature_K: float) -> tuple[dict, dict]:
     """One pair's discharge at ``c_rate``: its figures and the curves of its voltage terms."""
+    import pybamm
+
+    from lrmo_cell.models.cycling import active_powder_mass_g, run_experiment
+
     _check_conditions(c_rate, temperature_K)
     set_file = _set_path(design)
     values = electrode_pair_parameter_values(design)
