@@ -185,7 +185,7 @@ def _discharge(design: Design, c_rate: float, temperature_K: float) -> tuple[dic
     step = steps[-1] if len(steps) == 2 else None
     if step is None or isinstance(step, pybamm.EmptySolution):
         raise InputError(
-            f"c_rate {c_rate:g}C: the pair cannot complete a charge and discharge at this rate "
+            f"c_rate {c_rate:.3g}C: the pair cannot complete a charge and discharge at this rate "
             f"between {LOWER_CUT_OFF_V:g} and {v_max:g} V; ask for a lower rate"
         )
     q = step["Discharge capacity [A.h]"].entries
@@ -197,7 +197,7 @@ def _discharge(design: Design, c_rate: float, temperature_K: float) -> tuple[dic
     curve["residual"] = voltage - curve["open_circuit_V"] - sum(curve[k] for k in LOSS_TERMS)
     capacity = float(q[-1])
     if capacity <= 0:
-        raise InputError(f"c_rate {c_rate:g}C: the pair delivers no capacity at this rate")
+        raise InputError(f"c_rate {c_rate:.3g}C: the pair delivers no capacity at this rate")
 
     def mean(x):  # over the charge discharged, so the terms add up to the mean voltage
         return float(np.trapezoid(x, q)) / capacity
@@ -228,7 +228,7 @@ def resolve_performance(design: Design, temperature_K: float = 298.15) -> Design
     pair, _ = _discharge(design, c_rate, temperature_K)
     source = (
         f"{MODEL}: LRMO model, one electrode pair of this design, set {pair['parameter_set']}, "
-        f"0.1C formation then {c_rate:g}C, {LOWER_CUT_OFF_V:g}-{pair['upper_cut_off_V']:g} V, "
+        f"0.1C formation then {c_rate:.3g}C, {LOWER_CUT_OFF_V:g}-{pair['upper_cut_off_V']:g} V, "
         f"{temperature_K:g} K (lrmo_cell.studies.cell_physics)"
     )
     return design.with_values(
@@ -285,7 +285,7 @@ def at_rate(
 
 def table(result: dict) -> str:
     """Nominal and at-rate figures side by side, and the mean voltage terms, as plain text."""
-    rate = f"{result['c_rate']:g}C, {result['temperature_K']:g} K"
+    rate = f"{result['c_rate']:.3g}C, {result['temperature_K']:g} K"
     lines = [
         f"  at {rate} (LRMO model, set {result['pair']['parameter_set']}, "
         f"{result['pairs']} electrode pairs; 1C = {result['one_c_mA_per_g']:g} mA/g)",
@@ -352,7 +352,7 @@ def plot_voltage_losses(result: dict, path, title: str = "") -> None:
     right.set_xlabel("mean voltage loss over the discharge [mV]")
     nominal = result["nominal"]
     fig.suptitle(
-        f"{title}{' - ' if title else ''}{result['c_rate']:g}C, {result['temperature_K']:g} K: "
+        f"{title}{' - ' if title else ''}{result['c_rate']:.3g}C, {result['temperature_K']:g} K: "
         f"{result['capacity_Ah']:.2f} Ah, {result['mean_voltage_V']:.3f} V, "
         f"{result['specific_energy_Wh_per_kg']:.0f} Wh/kg (nominal {nominal['capacity_Ah']:.2f} "
         f"Ah, {nominal['mean_voltage_V']:.3f} V, {nominal['specific_energy_Wh_per_kg']:.0f} Wh/kg)",
