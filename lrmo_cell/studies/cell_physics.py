@@ -19,29 +19,29 @@ The protocol is the calibration's rate test (the set's "performance" block): a f
 0.1C, then a cycle charged and discharged at the rate asked, CC between 2.0 V and the set's
 upper cut-off; 1C = 250 mA per g of active powder (LRMO with its RuO2, the mass the study weighs,
 ``cathode.active_fraction`` of the coating), so the designer's 0.1C and the study's agree.
+
+PyBaMM's open-circuit voltage and reaction overpotential are those of the electrode's primary
+particle phase, the TM couple in both LRMO models; the oxygen couple runs below the TM couple's
+OCV late in a discharge, so its lag (kinetics in the wide sense) shows in the reaction term.
+The terms add up to the voltage; what they do not split is reported as the residual.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
+import pybamm
 
-from lrmo_cell.design.core import Design, evaluate
+from lrmo_cell.design.core import FARADAY_C_PER_MOL, Design, evaluate
 from lrmo_cell.design.schema import MODEL
 from lrmo_cell.errors import InputError
+from lrmo_cell.models.cycling import active_powder_mass_g, run_experiment
 from lrmo_cell.parameters import load_parameter_set, resolve_parameter_file
 from lrmo_cell.parameters.treatment import SPECIFIC_CURRENT_1C_A_PER_KG
+from lrmo_cell.plotting import quantity_label
 from lrmo_cell.studies.at_rate_commands import C_RATE_RANGE, TEMPERATURE_RANGE_K
 
-if TYPE_CHECKING:
-    import pybamm
-
-# PyBaMM and the models are imported where they run, so that the command line can check its
-# arguments against the ranges here without loading them
-
-FARADAY_C_PER_MOL = 96485.33212  # CODATA 2018
 FORMATION_C_RATE = 0.1  # Sun et al. 2025 (doi 10.1039/d5ee00430f): formation at 0.1C
 LOWER_CUT_OFF_V = 2.0  # the study's discharge limit vs Li; kept for the graphite cell as well
 #: outputs of the designer that at_rate gives at the rate as well
@@ -111,8 +111,6 @@ def electrode_pair_parameter_values(design: Design) -> pybamm.ParameterValues:
     cathode's areal capacity at the set's maximum concentration (the design's N/P, not the
     set's); the anode's overhang carries no current in a 1D model and is left out.
     """
-    import pybamm
-
     # load_design checked that the set is of this design's kind of cell
     values = pybamm.ParameterValues(load_parameter_set(_set_path(design)))
     graphite = design.anode_type == "graphite"
@@ -143,7 +141,7 @@ def electrode_pair_parameter_values(design: Design) -> pybamm.ParameterValues:
         fraction = q_anode_C_per_m2 / (anode_m * c_max * FARADAY_C_PER_MOL)
         if fraction >= 1 - v["anode.porosity"]:
             raise InputError(
-                f"anode: N/P {g['n_p_ratio']:.3g} needs a graphite volume fraction of "
+                f"anode.n_p_ratio {g['n_p_ratio']:.3g} needs a graphite volume fraction of "
                 f"{fraction:.2f} at the set's maximum concentration, more than the solid share "
                 f"{1 - v['anode.porosity']:.2f} of the coating; lower anode.porosity or N/P"
             )
@@ -164,10 +162,6 @@ def _check_conditions(c_rate: float, temperature_K: float) -> None:
 
 def _discharge(design: Design, c_rate: float, temperature_K: float) -> tuple[dict, dict]:
     """One pair's discharge at ``c_rate``: its figures and the curves of its voltage terms."""
-    import pybamm
-
-    from lrmo_cell.models.cycling import active_powder_mass_g, run_experiment
-
     _check_conditions(c_rate, temperature_K)
     set_file = _set_path(design)
     values = electrode_pair_parameter_values(design)
@@ -291,12 +285,9 @@ def table(result: dict) -> str:
         f"{result['pairs']} electrode pairs; 1C = {result['one_c_mA_per_g']:g} mA/g)",
         f"  {'':<34} {'nominal':>10} {'at rate':>10} {'ratio':>7}",
     ]
-    units = {"capacity_Ah": "Ah", "energy_Wh": "Wh", "mean_voltage_V": "V"}
     for key in FIGURES:
-        label = key.rsplit("_", 3 if "_per_" in key else 1)[0].replace("_", " ")
-        unit = units.get(key, "Wh/kg" if key.endswith("kg") else "Wh/L")
         lines.append(
-            f"  {label + ' [' + unit + ']':<34} {result['nominal'][key]:>10.4g} "
+            f"  {quantity_label(key):<34} {result['nominal'][key]:>10.4g} "
             f"{result[key]:>10.4g} {result['ratio_to_nominal'][key]:>7.3f}"
         )
     pair = result["pair"]
