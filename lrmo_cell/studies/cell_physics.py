@@ -320,7 +320,9 @@ def plot_voltage_losses(result: dict, path, title: str = "") -> None:
     fig = Figure(figsize=(11, 4.6))
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.5, 1]})
     top = curve["open_circuit_V"]
-    left.plot(q, top, color="black", lw=1.2, label="open-circuit voltage (TM couple)")
+    left.plot(
+        q, top, color="black", lw=1.2, label="open-circuit voltage (TM couple vs counter electrode)"
+    )
     for key in terms:
         bottom = top + curve[key]
         left.fill_between(q, top, bottom, color=colors[key], alpha=0.7, label=LOSS_LABELS[key])
