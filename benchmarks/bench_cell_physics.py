@@ -17,7 +17,7 @@ import time
 from lrmo_cell.design.schema import load_design
 from lrmo_cell.studies.cell_physics import at_rate
 
-SETS = ("LRMO_Sun2025_Ru1", "LRMO2_Sun2025_Ru1")
+SETS = ("LRMO_Sun2025_Ru1",)
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
-"""Calibrate the Model 2 parameter sets to the study's calibration table.
+"""Calibrate the LRMO parameter sets to the study's calibration table.
 
-    python -m lrmo_cell.models.calibrate [--rounds N]
+    python -m lrmo_cell.models.calibrate [--rounds N] [--stages 1 2]
 
 1. writes the treated sets (Ru-0.5, Ru-1, Ru-3) as patches of the pristine set, through
    ``treatment_parameters`` (their RuCl3 concentrations are the paper's);
@@ -59,7 +59,7 @@ def treated_set_document(sample: str) -> dict:
     return {
         "name": SAMPLE_SETS[sample],
         "description": (
-            f"Model 2 of LRMO {sample}: the pristine powder stirred in acidic RuCl3 ({rucl3} "
+            f"LRMO {sample}: the pristine powder stirred in acidic RuCl3 ({rucl3} "
             "mg/mL), washed and sintered (Li-deficient surface layer + RuO2 islands), against Li "
             "metal; Sun et al., Energy Environ. Sci. 18 (2025) 4335, doi:10.1039/d5ee00430f. A "
             f"patch of {PRISTINE} through lrmo_cell.parameters.treatment.treatment_parameters."
@@ -236,13 +236,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rounds", type=int, default=2, help="passes over the fit stages (default 2)"
     )
+    parser.add_argument(
+        "--stages",
+        type=int,
+        nargs="+",
+        choices=range(1, len(STAGES) + 1),
+        default=list(range(1, len(STAGES) + 1)),
+        help="the fit stages to run, 1 (first cycle and 1C rows) and/or 2 (300-cycle rows)",
+    )
     args = parser.parse_args(argv)
     write_treated_sets()
     pristine = read_parameter_file(PRISTINE)
     free = _free_parameters(load_parameter_set(PRISTINE))
     values = {name: load_parameter_set(PRISTINE)[name] for name in free}
     for round_number in range(args.rounds):
-        for names, row_ids, cycles in STAGES:
+        for names, row_ids, cycles in (STAGES[k - 1] for k in args.stages):
             print(f"round {round_number + 1}: fitting {', '.join(names)} to {', '.join(row_ids)}")
             values = fit_stage(names, row_ids, cycles, values, free)
     for name, value in values.items():

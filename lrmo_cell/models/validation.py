@@ -12,7 +12,7 @@ import pandas as pd
 from lrmo_cell.resources import data_path
 
 CALIBRATION_FILE = "sun2025_calibration.csv"
-# figures of other LRMO studies that set a Model 2 rate no Sun 2025 row pins (voltage decay)
+# figures of other LRMO studies that set a model rate no Sun 2025 row pins (voltage decay)
 LITERATURE_TARGETS_FILE = "lrmo_literature_targets.csv"
 DECAY_CYCLES = 100
 

@@ -183,6 +183,4 @@ def oxygen_couple_volume_fraction(x, y, z):
     shell = 1 - (1 - pybamm.Parameter("Li-deficient layer thickness [m]") / radius) ** 3
     removed = shell * (1 - pybamm.Parameter("Li-deficient layer Li fraction"))
     accessible = pybamm.Parameter("Accessible share of the oxygen-redox Li sites")
-    return (
-        eps * (1 - pybamm.Parameter("TM-redox share of Li sites")) * accessible * (1 - removed)
-    )
+    return eps * (1 - pybamm.Parameter("TM-redox share of Li sites")) * accessible * (1 - removed)

@@ -30,10 +30,10 @@ from lrmo_cell.resources import data_dir
 
 # sample names of the study (Sun et al. 2025, doi:10.1039/d5ee00430f) -> parameter set names
 SAMPLE_SETS = {
-    "pristine": "LRMO2_Sun2025_pristine",
-    "Ru-0.5": "LRMO2_Sun2025_Ru0p5",
-    "Ru-1": "LRMO2_Sun2025_Ru1",
-    "Ru-3": "LRMO2_Sun2025_Ru3",
+    "pristine": "LRMO_Sun2025_pristine",
+    "Ru-0.5": "LRMO_Sun2025_Ru0p5",
+    "Ru-1": "LRMO_Sun2025_Ru1",
+    "Ru-3": "LRMO_Sun2025_Ru3",
 }
 #: the set whose parameters every loaded set must give (the LRMO model reads all of them)
 ROOT_SET = "LRMO_Sun2025_pristine"
@@ -234,11 +234,18 @@ _ORDERED = (
         "Initial concentration in positive electrode [mol.m-3]",
         "Maximum concentration in positive electrode [mol.m-3]",
     ),
+    *(
+        (
+            f"{phase}: Initial concentration in positive electrode [mol.m-3]",
+            f"{phase}: Maximum concentration in positive electrode [mol.m-3]",
+        )
+        for phase in ("Primary", "Secondary")
+    ),
     (
         "Initial concentration in negative electrode [mol.m-3]",
         "Maximum concentration in negative electrode [mol.m-3]",
     ),
-    ("Li-deficient layer thickness [m]", "Positive particle radius [m]"),
+    ("Li-deficient layer thickness [m]", "Primary: Positive particle radius [m]"),
 )
 
 

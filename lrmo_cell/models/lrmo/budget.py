@@ -1,4 +1,4 @@
-"""The first-cycle irreversible-capacity budget of a Model 2 half cell, per sample.
+"""The first-cycle irreversible-capacity budget of an LRMO half cell, per sample.
 
 The charge that does not come back on the first discharge is the Li the hosts end the cycle
 without. With x the R-averaged site occupancy of a couple, eps its active volume fraction and
@@ -35,7 +35,7 @@ def _ends(solution, name):
 
 
 def first_cycle_budget(solution: pybamm.Solution, parameter_values) -> dict[str, float]:
-    """Budget [mAh per g of active powder] of the first cycle of ``solution`` (a Model 2
+    """Budget [mAh per g of active powder] of the first cycle of ``solution`` (an LRMO
     half-cell experiment whose first cycle is a charge and a discharge)."""
     cycle = solution.cycles[0]
     p = parameter_values

@@ -99,7 +99,7 @@ def surface_unactivated_share(u, x_surf):
     current has emptied below u, no more than x_surf of its sites can still hold Li, so the
     unactivated sites there are the occupied ones: min(u, x_surf). Without this bound the
     activated sites at a depleted surface would count a negative occupancy, and every Li of the
-    particle would leave through the activation term (referee of Model 2)."""
+    particle would leave through the activation term (a referee of the model)."""
     return pybamm.minimum(u, x_surf)
 
 

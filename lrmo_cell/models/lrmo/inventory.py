@@ -1,4 +1,4 @@
-"""Li and O inventories of the Model 2 cell, and per-mass outputs for spectroscopy and DEMS.
+"""Li and O inventories of the LRMO cell, and per-mass outputs for spectroscopy and DEMS.
 
 Li: both hosts' particles, the electrolyte, the counter electrode, Li left in the volume each
 host loses to densification and to migrated TMs, and Li in the Li2O2 on RuO2 (two per O2).
