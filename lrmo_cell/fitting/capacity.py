@@ -7,18 +7,32 @@ from lrmo_cell.fitting.drt import FARADAY_C_PER_MOL
 
 
 def electrode_capacity_Ah(parameter_values) -> float:
-    """Theoretical capacity [A.h] of the positive electrode: c_max eps_s L W H F / 3600."""
-    names = (
-        "Maximum concentration in positive electrode [mol.m-3]",
-        "Positive electrode active material volume fraction",
-        "Positive electrode thickness [m]",
-        "Electrode width [m]",
-        "Electrode height [m]",
+    """Theoretical capacity [A.h] of the positive electrode: c_max eps_s L W H F / 3600, summed
+    over Model 2's two particle phases (its couples) where the set has them."""
+    phases = ("Primary: ", "Secondary: ")
+    if f"{phases[1]}Maximum concentration in positive electrode [mol.m-3]" not in parameter_values:
+        phases = ("",)
+    sites = sum(
+        _value(parameter_values, f"{phase}Maximum concentration in positive electrode [mol.m-3]")
+        * _value(parameter_values, f"{phase}Positive electrode active material volume fraction")
+        for phase in phases
     )
-    product = 1.0
-    for name in names:
-        product *= float(parameter_values[name])
-    return product * FARADAY_C_PER_MOL / 3600.0
+    volume = 1.0
+    for name in ("Positive electrode thickness [m]", "Electrode width [m]", "Electrode height [m]"):
+        volume *= float(parameter_values[name])
+    return sites * volume * FARADAY_C_PER_MOL / 3600.0
+
+
+def _value(parameter_values, name: str) -> float:
+    """A scalar parameter, or a function of position (Model 2's volume fractions) evaluated: the
+    functions these sets use for it are uniform."""
+    import pybamm
+
+    value = parameter_values[name]
+    if callable(value):
+        zero = pybamm.Scalar(0)
+        return float(parameter_values.evaluate(value(zero, zero, zero)))
+    return float(value)
 
 
 def capacity_of_mass_Ah(parameter_values, mass_g: float, model: str) -> float:
