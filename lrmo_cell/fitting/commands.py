@@ -196,7 +196,6 @@ def _gitt(args: argparse.Namespace) -> int:
         couple_diffusivity_name,
         detect_pulses,
         fit_gitt,
-        fit_gitt_two_couples,
         pulse_table,
         relaxed_voltage,
         summarise_fit,
@@ -231,7 +230,7 @@ def _gitt(args: argparse.Namespace) -> int:
         wh_table = pulse_table(frame, pulses, capacity_Ah, 0.0, 1.0).drop(
             columns=["stoichiometry_start", "stoichiometry_end", "stoichiometry", "D_WH_m2_per_s"]
         )
-        fit_table, fits = fit_gitt_two_couples(setup, model_frame, model_pulses)
+        fit_table, fits = fit_gitt(setup, model_frame, model_pulses)
         table = weppner_huggins_by_couple(wh_table.merge(fit_table, on="pulse"), setup)
         stoichiometry = {couple_diffusivity_name(c): f"{c} stoichiometry" for c in COUPLES}
     else:

@@ -307,7 +307,7 @@ def pulse_problem(
     t = t_all[first : pulse.i_relaxed + 1] - t_all[first]
     t_on, t_off = t_all[pulse.i_start] - t_all[first], t_all[pulse.i_end] - t_all[first]
     ramp_s = 1e-3 * min(np.diff(t))
-    # without a window before the pulse the current switches on at the first point
+    # with no window before the pulse (window_s = 0) its first point is the last rest point
     times = [0.0, t_on] if t_on > 0 else [0.0]
     pv = setup.parameter_values.copy()
     pv["Current function [A]"] = pybamm.Interpolant(
@@ -448,7 +448,12 @@ def fit_gitt(
     On the 20-pulse synthetic Xu2019 GITT (D = 1e-14 m2/s, 1 mV noise, seed 0) 19 of the 20
     intervals contain D (as expected of 95% intervals) and the pulse average is within 5% of it
     (``tests/test_fitting.py``); noise-free pulses give D within 2% at the first and the last.
-    The per-pulse scatter (median error about 8%, intervals about +/-20%) is the noise's alone."""
+    The per-pulse scatter (median error about 8%, intervals about +/-20%) is the noise's alone.
+
+    A Model 2 setup (:class:`TwoCoupleSetup`) goes to :func:`fit_gitt_two_couples` (``guess``
+    unused: it starts from the set's diffusivities)."""
+    if isinstance(setup, TwoCoupleSetup):
+        return fit_gitt_two_couples(setup, frame, pulses, bounds)
     guess = dict(guess or DEFAULT_GUESS)
     bounds = {**DEFAULT_BOUNDS, **(bounds or {})}
     rows, fits = [], []
