@@ -280,12 +280,13 @@ def test_lost_lithium_adds_up_two_ways(run, request):
         request.applymarker(
             pytest.mark.xfail(
                 strict=True,
-                reason="model defect (differential surface form): the cell's Li, in Model 2's "
-                "own inventory ('Total lithium in all inventories [mol]') as in PyBaMM's count, "
-                "drifts on the first charge by 9e-12 mol in the half cells (1e-7 of the cell's "
-                "Li, 1.5 % of the Li lost; the same at rtol 1e-8) and by 8e-11 mol in the "
-                "full-cell DFN, and partly comes back at rest; the full-cell SPMe conserves it to "
-                "5e-18 mol. tests/test_model2.py checks conservation in the algebraic form",
+                reason="model defect inherited from PyBaMM's surface-form base: the cell's "
+                "Li, in Model 2's own inventory ('Total lithium in all inventories [mol]') as in "
+                "PyBaMM's count, drifts on the first charge by 9e-12 mol in the half cells (1e-7 "
+                "of the cell's Li, 1.5 % of the Li lost; the same at rtol 1e-8) and by 8e-11 mol "
+                "in the full-cell DFN, partly coming back at rest, while the full-cell SPMe "
+                "conserves it to 5e-18 mol; PyBaMM's own DFN on Chen2020 with either surface form "
+                "loses 1.7e-4 of its Li in 20 minutes at 1C (3e-15 without a surface form)",
             )
         )
     lost = run["Total lithium lost [mol]"]
