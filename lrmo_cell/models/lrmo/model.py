@@ -29,6 +29,7 @@ import pybamm
 from . import activation, couples, electrode, inventory, migration, oxygen_loss, treatment
 from .base import OXYGEN, TM
 from .released_oxygen import ReleasedOxygen
+from .summary import lrmo_degradation_variables, lrmo_summary_variables
 
 MECHANISMS = {
     "LRMO oxygen-redox activation": {
@@ -114,6 +115,14 @@ class _LRMOMixin:
         self._set_lrmo_submodels()
         if build:
             self.build_model()
+
+    def set_degradation_variables(self):
+        super().set_degradation_variables()
+        self.variables.update(lrmo_degradation_variables(self.variables, self.param))
+
+    def set_summary_variables(self):
+        super().set_summary_variables()
+        self.summary_variables = [*self.summary_variables, *lrmo_summary_variables(self.variables)]
 
     def _set_lrmo_submodels(self):
         param, options, x_av = self.param, self.options, self.x_average
