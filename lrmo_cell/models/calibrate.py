@@ -9,7 +9,9 @@
    - the oxygen couple's Li diffusivity (how much of it the 4.8 V cut-off leaves stranded on the
      first charge and the 2.0 V cut-off on the discharge), its rate constant, RuO2's catalysis
      of it and the oxygen-loss rate constant: the Ru-1 first discharge, both ICEs and both 1C
-     capacities (validation/sun2025_calibration.csv, Sun et al. 2025, doi:10.1039/d5ee00430f);
+     capacities (validation/sun2025_calibration.csv, Sun et al. 2025, doi:10.1039/d5ee00430f)
+     and the O2 that DEMS sees leave Li-rich oxides on the first charge
+     (validation/lrmo_literature_targets.csv);
    - the oxygen-vacancy migration rate (how fast fresh oxidisable oxygen reaches the surface)
      and the irreversible TM migration per oxygen-redox site cycled: both 300-cycle retentions
      at 1C and the voltage decay of untreated LRMO from other studies
@@ -130,6 +132,7 @@ STAGES = (
             "ru1_ice",
             "pristine_1c_capacity",
             "ru1_1c_capacity",
+            "pristine_first_charge_o2",
         ),
         1,
     ),

@@ -30,7 +30,8 @@ def literature_targets() -> pd.DataFrame:
 def table_metrics(frame: pd.DataFrame, retention_cycles: int = 300) -> dict:
     """Table quantities of one sample from its cycling frame (formation row first).
 
-    first_discharge_capacity and initial_coulombic_efficiency come from cycle 1 (0.1C);
+    first_discharge_capacity, initial_coulombic_efficiency and first_charge_oxygen_released
+    [umol O2/g] come from cycle 1 (0.1C);
     discharge_capacity (1C) is the first cycle after formation; capacity_retention is the
     discharge capacity after ``retention_cycles`` 1C cycles over that first 1C cycle;
     mean_discharge_voltage_decay [V/cycle] the change of the mean discharge voltage over the
@@ -40,6 +41,7 @@ def table_metrics(frame: pd.DataFrame, retention_cycles: int = 300) -> dict:
     metrics = {
         "first_discharge_capacity": first["discharge_capacity_mAh_per_g"],
         "initial_coulombic_efficiency": first["coulombic_efficiency"],
+        "first_charge_oxygen_released": first["oxygen_released_umol_per_g"],
     }
     if len(frame) > 1:
         metrics["discharge_capacity"] = frame.iloc[1]["discharge_capacity_mAh_per_g"]
