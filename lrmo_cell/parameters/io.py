@@ -37,6 +37,7 @@ SAMPLE_SETS = {
 }
 #: the set whose parameters every loaded set must give (the LRMO model reads all of them)
 ROOT_SET = "LRMO_Sun2025_pristine"
+MODEL2_ROOT_SET = "LRMO2_Sun2025_pristine"
 #: entry point group through which other packages add functions that sets may name
 FUNCTION_ENTRY_POINTS = "lrmo_cell.parameter_functions"
 #: longest chain of sets patching a base; the packaged sets need 2
@@ -172,7 +173,9 @@ def allowed_range(name: str) -> tuple[float, bool, float, bool]:
     if (
         unit in _POSITIVE_UNITS
         or (unit == "m" and _POSITIVE_LENGTH.search(name))
-        or (unit == "mol.m-3" and name.startswith("Maximum concentration"))
+        or (unit == "mol.m-3" and "Maximum concentration" in name)
+        # Marcus reorganization energy: positive by definition, and MHC rates divide by it
+        or (unit == "eV" and "reorganization energy" in name)
     ):
         return (0, False, math.inf, False)
     if unit in _NON_NEGATIVE_UNITS or unit.startswith("Ohm"):
@@ -245,14 +248,16 @@ _ORDERED = (
 def _check_set(entries: dict, label: str, complete: bool) -> None:
     """Checks over the whole resolved set: pairs that must be ordered, and (``complete``) that
     it gives every parameter of the root set."""
-    missing = [name for name in _root_names() if name not in entries] if complete else []
+    missing = [name for name in _root_names(entries) if name not in entries] if complete else []
     if missing:
         more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
         raise InputError(
             f"parameter set {label} misses the parameter {missing[0]!r}{more}; give it or "
             "patch a complete set through 'base'"
         )
-    for small, large in _ORDERED:
+    # Model 2's particle phases carry PyBaMM's "Primary: " / "Secondary: " prefixes
+    phased = [(f"{p}{small}", f"{p}{large}") for small, large in _ORDERED for p in _PHASES]
+    for small, large in phased:
         a, b = (entries.get(k, {}).get("value") for k in (small, large))
         if isinstance(a, int | float) and isinstance(b, int | float):
             strict = "thickness" in small or "cut-off" in small
@@ -263,7 +268,14 @@ def _check_set(entries: dict, label: str, complete: bool) -> None:
                 )
 
 
-def _root_names() -> tuple[str, ...]:
+_PHASES = ("", "Primary: ", "Secondary: ")
+
+
+def _root_names(entries: dict) -> tuple[str, ...]:
+    """The parameters a complete set gives: those of the LRMO root set, or for a Model 2 set
+    (one with a secondary particle phase) those of Model 2's root set, base included."""
+    if any(name.startswith("Secondary: ") for name in entries):
+        return tuple(_resolved_entries(MODEL2_ROOT_SET))
     return tuple(read_parameter_file(ROOT_SET)["parameters"])
 
 
