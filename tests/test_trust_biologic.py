@@ -96,3 +96,30 @@ def test_fit_cycling_routes_the_mpr_through_the_biologic_reader(tmp_path, monkey
     )
     source = json.loads(out.read_text())["parameters"][RADIUS]["source"]
     assert "--mass-g" in source and MPR.name in source
+
+
+def _charge_positive_csv(path: Path) -> Path:
+    """Two cycles of a cycler that counts charge positive: 1 h at +1 mA with the voltage rising,
+    then 1 h at -1 mA with it falling (10 s logging), rests between: 1 mAh each way."""
+    t, current = [0.0], [0.0]
+    for amps in (1e-3, 0.0, -1e-3, 0.0) * 2:
+        t += list(t[-1] + np.arange(10.0, 3601, 10.0))
+        current += [amps] * 360
+    current = np.array(current)
+    voltage = 3.5 + 1e-6 * np.cumsum(current * 10.0)  # rises while charging
+    pd.DataFrame({"time_s": t, "current_A": current, "voltage_V": voltage}).to_csv(
+        path, index=False
+    )
+    return path
+
+
+def test_a_charge_positive_csv_needs_the_flag_it_is_told_about(tmp_path):
+    from lrmo_cell.errors import InputError
+
+    path = _charge_positive_csv(tmp_path / "cycles.csv")
+    with pytest.raises(InputError, match="--charge-positive"):
+        read_cycling_csv(path, mass_g=0.01)
+    table = read_cycling_csv(path, mass_g=0.01, charge_positive=True)
+    # 1 mAh on 0.01 g each way
+    np.testing.assert_allclose(table["charge_capacity_mAh_per_g"], [100.0, 100.0], rtol=1e-9)
+    np.testing.assert_allclose(table["discharge_capacity_mAh_per_g"], [100.0, 100.0], rtol=1e-9)

@@ -186,7 +186,9 @@ def numeric_column(raw: pd.DataFrame, name: str, source, label: str | None = Non
     return values.astype(float)
 
 
-def read_cycling_csv(path: str | Path, mass_g: float | None = None) -> pd.DataFrame:
+def read_cycling_csv(
+    path: str | Path, mass_g: float | None = None, charge_positive: bool = False
+) -> pd.DataFrame:
     """A measured per-cycle table (``cycle``, ``charge_capacity_mAh_per_g``,
     ``discharge_capacity_mAh_per_g`` [, ``mean_discharge_voltage_V``]) with numeric columns;
     the per-cycle checks follow in :func:`lrmo_cell.fitting.cycling.check_cycling`.
@@ -194,7 +196,8 @@ def read_cycling_csv(path: str | Path, mass_g: float | None = None) -> pd.DataFr
     A cycler time series (BioLogic ``.mpr``/``.mpt`` through :func:`read_file`, or a CSV in the
     standard columns) is summarised cycle by cycle
     (:func:`lrmo_cell.fitting.cycling.cycles_from_timeseries`), which needs the active mass
-    ``mass_g`` [g] of the measured electrode for its mAh/g."""
+    ``mass_g`` [g] of the measured electrode for its mAh/g; ``charge_positive`` flips a CSV's
+    current as :func:`read_csv` does."""
     from lrmo_cell.fitting.cycling import REQUIRED, VOLTAGE, cycles_from_timeseries
 
     path = Path(path)
@@ -209,7 +212,7 @@ def read_cycling_csv(path: str | Path, mass_g: float | None = None) -> pd.DataFr
         frame = (
             read_file(path, kind="timeseries")
             if biologic
-            else _to_standard(raw, path, {}, {}, charge_positive=False)
+            else _to_standard(raw, path, {}, {}, charge_positive)
         )
         return cycles_from_timeseries(frame, mass_g, source=path)
     if "frequency_Hz" in raw:
