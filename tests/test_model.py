@@ -194,7 +194,8 @@ def test_half_cell_runs_on_every_base(base):
     values = _values("Ru-1")
     solution, _ = run_experiment(values, [(0.5, 1)], base=base)
     v = solution["Voltage [V]"].entries
-    assert v.max() == pytest.approx(4.8, abs=0.01) and v.min() == pytest.approx(2.0, abs=0.01)
+    # the solver stops on the cut-off events, which it locates to ~1e-11 V
+    assert v.max() == pytest.approx(4.8, abs=1e-6) and v.min() == pytest.approx(2.0, abs=1e-6)
 
 
 @pytest.mark.slow
@@ -204,8 +205,9 @@ def test_spme_and_dfn_agree_at_low_rate():
     for base in ("SPMe", "DFN"):
         solution, _ = run_experiment(values, [(0.1, 1)], base=base)
         caps[base] = solution.cycles[0].steps[-1]["Discharge capacity [A.h]"].entries
+    # at 0.1C the electrolyte barely polarises: they agree to 3e-7 (1e-4 asked)
     assert caps["DFN"][-1] - caps["DFN"][0] == pytest.approx(
-        caps["SPMe"][-1] - caps["SPMe"][0], rel=0.01
+        caps["SPMe"][-1] - caps["SPMe"][0], rel=1e-4
     )
 
 
@@ -234,7 +236,7 @@ def test_full_cell_with_graphite_runs_with_experiment_and_idaklu():
     )
     solution = sim.solve()
     charge = solution.cycles[0].steps[0]
-    assert charge["Voltage [V]"].entries[-1] == pytest.approx(4.6, abs=0.01)
+    assert charge["Voltage [V]"].entries[-1] == pytest.approx(4.6, abs=1e-6)  # the cut-off event
     li_n = solution["Total lithium in negative electrode [mol]"].entries
     q = solution["Discharge capacity [A.h]"].entries
     charged_mol = -q.min() * 3600 / F
@@ -246,7 +248,7 @@ def test_full_cell_with_graphite_runs_with_experiment_and_idaklu():
         * values["Electrode width [m]"]
     )
     escaped_mol = solution["X-averaged escaped oxygen [mol.m-3]"].entries[-1] * cathode_m3
-    assert lost == pytest.approx(4 * escaped_mol, rel=1e-6)
+    assert lost == pytest.approx(4 * escaped_mol, rel=1e-10)  # by construction: met to 2e-15
     assert lost > 1e-2 * charged_mol
     assert abs(li_n[-1] - li_n[0] - (net_passed_mol - lost)) < 1e-3 * charged_mol
     assert 0.8 < (q[-1] - q.min()) / -q.min() < 1.0
