@@ -676,6 +676,7 @@ CASES = [
         ["fit", "cycling", "binary.mpr", "--mass-g", "0.01", "--fit", RADIUS, "--out", "p.json"],
         "mpr",
     ),
+    (["fit", "cycling", "absent.mpr", "--fit", RADIUS, "--out", "p.json"], "does not exist"),
     ([*CYC, "--mass-g", "0", "--out", "p.json"], "--mass-g"),
     ([*CYC, "--mass-g", "nan", "--out", "p.json"], "--mass-g"),
     (

@@ -202,6 +202,8 @@ def read_cycling_csv(
 
     path = Path(path)
     biologic = path.suffix.lower() in (".mpr", ".mpt")
+    if biologic:  # a missing or empty file is said as such before --mass-g is asked for
+        check_input_file(path, text=False)
     raw = None if biologic else read_table(path)
     if biologic or "time_s" in raw:
         if mass_g is None or not 0 < mass_g < float("inf"):
