@@ -3,7 +3,7 @@
     python benchmarks/bench_cell_physics.py
 
 ``lrmo_cell.studies.cell_physics.at_rate`` (one electrode pair: 0.1C formation, then a cycle at
-1C) for the Li-metal design with the old calibrated model's set and Model 2's, best and worst of
+1C) for the Li-metal design with the Ru-1 set, best and worst of
 3 runs after a first one (which pays for PyBaMM's first model build), and the start-up-to-answer
 time of ``lrmo-cell design ru1_li_metal_5p83Ah --at-rate 1C --json`` as a subprocess.
 """

@@ -80,7 +80,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: {_one_line(err)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"{name}: interrupted", file=sys.stderr)
+        # every output is written to a temporary and moved into place when complete (a sweep,
+        # which keeps resumable parts, says where itself)
+        print(
+            f"{name}: interrupted; no partial output was kept (outputs appear only complete)",
+            file=sys.stderr,
+        )
         return 130
     except BrokenPipeError:
         # the reader (e.g. `| head`) left; point stdout at devnull so the exit flush stays quiet

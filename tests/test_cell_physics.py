@@ -17,7 +17,7 @@ from lrmo_cell.errors import InputError
 CLI = [sys.executable, "-m", "lrmo_cell.cli"]
 LI = "ru1_li_metal_5p83Ah"
 GRAPHITE = "ru1_graphite"
-# the old calibrated model and Model 2, half cells against Li and graphite full cells
+# half cells against Li and graphite full cells
 HALF_SETS = ("LRMO_Sun2025_Ru1",)
 FULL_SETS = ("LRMO_Sun2025_Ru1_graphite",)
 # the 5.83 Ah design's own loading (23.73 mg/cm2, an 81 um coating), and a quarter of it

@@ -160,21 +160,23 @@ def _two_arc_spectrum(r0, arcs, frequencies):
 def test_drt_of_two_rc_elements_finds_their_time_constants_and_resistances():
     """R0 + (R1 || C1) + (R2 || C2) has a DRT of two delta peaks at tau = R C with areas R1, R2.
     Regularisation broadens them; the peak positions must be within a factor 1.5 and the
-    resistances within 10%, and the study's windows must assign them."""
+    resistances within 2% (they come out within 0.6%), and the study's windows must assign
+    them."""
     arcs = [(2.0, 0.1), (5.0, 30.0)]
     frame = _two_arc_spectrum(0.5, arcs, np.logspace(-3.5, 4, 80))
     peaks = find_peaks(compute_drt(frame)).sort_values("tau_s").reset_index(drop=True)
     assert len(peaks) == 2
     for (r, tau), peak in zip(arcs, peaks.itertuples(), strict=True):
         assert 1 / 1.5 < peak.tau_s / tau < 1.5
-        assert peak.resistance_ohm == pytest.approx(r, rel=0.10)
+        assert peak.resistance_ohm == pytest.approx(r, rel=0.02)
     assert list(peaks["process"]) == ["charge_transfer", "diffusion"]
 
 
 def test_lambda_and_peaks_do_not_depend_on_the_impedance_unit():
     """Scaling Z by s scales the Tikhonov solution by s and the cross-validation score by s^2,
-    so the chosen lambda is the same for a milliohm and an ohm spectrum and the peak resistances
-    scale with s. The noise makes the score's minimum interior (noise-free data would want the
+    so the chosen lambda is the same for a milliohm and an ohm spectrum (to the bounded search's
+    tolerance: 2e-4 apart, 2e-3 asked) and the peak resistances scale with s (to 3e-8, 1e-6
+    asked). The noise makes the score's minimum interior (noise-free data would want the
     smallest lambda)."""
     rng = np.random.default_rng(0)
     frequencies = np.logspace(-2.5, 3.5, 60)
@@ -184,12 +186,12 @@ def test_lambda_and_peaks_do_not_depend_on_the_impedance_unit():
     ohm["z_imag_ohm"] *= noise[1]
     milliohm = ohm.assign(z_real_ohm=ohm.z_real_ohm * 1e-3, z_imag_ohm=ohm.z_imag_ohm * 1e-3)
     drt_ohm, drt_milliohm = compute_drt(ohm), compute_drt(milliohm)
-    assert drt_milliohm.lambda_value == pytest.approx(drt_ohm.lambda_value, rel=0.01)
+    assert drt_milliohm.lambda_value == pytest.approx(drt_ohm.lambda_value, rel=2e-3)
     assert 1e-7 < drt_ohm.lambda_value < 1e-3  # interior: neither bound nor the start value
     np.testing.assert_allclose(
         find_peaks(drt_milliohm)["resistance_ohm"] * 1e3,
         find_peaks(drt_ohm)["resistance_ohm"],
-        rtol=0.01,
+        rtol=1e-6,
     )
 
 
@@ -226,7 +228,8 @@ def test_the_lrmo_half_cell_plugs_into_the_gitt_fit():
     sto = np.array([0.3, 0.6, 0.9])
     u = setup.ocp(sto)
     assert np.all(np.diff(u) < 0)  # a cathode's OCP falls as it is lithiated
-    assert setup.stoichiometry_at(float(u[1])) == pytest.approx(0.6, abs=1e-3)
+    # the OCP inverted by root finding: back to 2.5e-8 (1e-6 asked)
+    assert setup.stoichiometry_at(float(u[1])) == pytest.approx(0.6, abs=1e-6)
 
 
 def test_the_lrmo_models_own_impedance_through_the_drt_shows_its_own_processes():
@@ -291,7 +294,8 @@ def test_the_lrmo_models_own_impedance_through_the_drt_shows_its_own_processes()
 
 def test_spectra_per_state_and_direction_stay_separate_rows():
     """analyse_spectra keeps charge and discharge apart (the study finds opposite Rct orderings):
-    two one-arc spectra with R_ct 2 and 4 Ohm on 1 m2 give i0 = R T / (F R_ct) each."""
+    two one-arc spectra with R_ct 2 and 4 Ohm on 1 m2 give i0 = R T / (F R_ct) each (the DRT's
+    peak areas come out within 0.3%, 1% asked)."""
     from lrmo_cell.fitting.drt import analyse_spectra
 
     frequencies = np.logspace(-2, 4, 61)
@@ -301,6 +305,6 @@ def test_spectra_per_state_and_direction_stay_separate_rows():
     }
     table, drts = analyse_spectra(spectra, area_m2=1.0)
     assert list(zip(table["state"], table["direction"], strict=True)) == list(spectra)
-    np.testing.assert_allclose(table["r_ct_ohm"], [2.0, 4.0], rtol=0.05)
-    np.testing.assert_allclose(table["i0_A_per_m2"], 0.025693 / np.array([2.0, 4.0]), rtol=0.05)
+    np.testing.assert_allclose(table["r_ct_ohm"], [2.0, 4.0], rtol=0.01)
+    np.testing.assert_allclose(table["i0_A_per_m2"], 0.025693 / np.array([2.0, 4.0]), rtol=0.01)
     assert set(drts) == set(spectra)

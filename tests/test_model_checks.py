@@ -100,14 +100,15 @@ def test_impedance_is_passive_and_grows_with_the_densified_film():
     assert np.all(z[0.0].real > 0)
     assert np.all(-z[0.0].imag > 0)
     # A finite particle is a blocking electrode at low frequency: a capacitor, -Im Z = 1/(w C),
-    # so over the lowest half decade -Im Z rises by sqrt(10); 10% allows for the residual
-    # diffusion (Warburg, slope 1/2) contribution still present there.
-    np.testing.assert_allclose(z[0.0].imag[0] / z[0.0].imag[1], np.sqrt(10), rtol=0.1)
+    # so over the lowest half decade -Im Z rises by sqrt(10); the residual diffusion (Warburg,
+    # slope 1/2) contribution still present there moves it by 0.12%: 1% allowed.
+    np.testing.assert_allclose(z[0.0].imag[0] / z[0.0].imag[1], np.sqrt(10), rtol=0.01)
     added = z[0.01].real - z[0.0].real
     low = frequencies < 1e-2
     assert np.all(added[low] > 0)
     assert np.all(added <= 0.01 * series_ohm_per_ohm_m2 * (1 + 1e-6))
-    np.testing.assert_allclose(z[0.02].real - z[0.0].real, 2 * added, rtol=1e-3, atol=1e-9)
+    # a series film adds linearly: met to 5e-7
+    np.testing.assert_allclose(z[0.02].real - z[0.0].real, 2 * added, rtol=1e-5, atol=1e-9)
 
 
 def test_charge_transfer_arc_is_rt_over_f_i0_a():

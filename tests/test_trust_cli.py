@@ -30,6 +30,21 @@ RADIUS = "Positive particle radius [m]"
 
 
 REMOVE = object()
+M2_RADIUS = "Primary: Positive particle radius [m]"
+M2_PATCHES = (
+    ("m2_negative_radius", M2_RADIUS, -1e-7),
+    ("m2_negative_diffusivity", "Secondary: Positive particle diffusivity [m2.s-1]", -1e-17),
+    ("m2_share_above_one", "Secondary: Initial unactivated oxygen-redox share", 1.5),
+    ("m2_fraction_above_one", "Primary: Positive electrode active material volume fraction", 1.2),
+    ("m2_negative_reorganization", "Primary: Positive electrode reorganization energy [eV]", -0.2),
+    ("m2_zero_temperature", "Ambient temperature [K]", 0.0),
+    ("m2_code_function", "Primary: Positive electrode OCP [V]", "os:system"),
+    ("m2_zero_non_ideality", "Primary: Positive electrode non-ideality factor", 0.0),
+    ("m2_negative_rate", "Secondary: Positive electrode reaction rate constant [A.m-2]", -1.0),
+    ("m2_initial_above_max", "Primary: Initial concentration in positive electrode [mol.m-3]", 1e9),
+    ("m2_boolean_radius", "Secondary: Positive particle radius [m]", True),
+    ("m2_text_radius", "Secondary: Positive particle radius [m]", "big"),
+)
 
 
 def _set_with(path: Path, **changes) -> None:
@@ -207,6 +222,12 @@ def _make_workspace(root: Path) -> None:
         json.dumps({"name": "p", "parameters": {RADIUS: {"value": 2e-7, "source": "test"}}})
     )
     (sets / "no_source.json").write_text(json.dumps({"parameters": {RADIUS: {"value": 2e-7}}}))
+    # bad two-couple sets: patches of LRMO_Sun2025_Ru1 with one value wrong, a copy with one missing
+    for name, parameter, value in M2_PATCHES:
+        _patch(sets / f"{name}.json", "LRMO_Sun2025_Ru1", **{parameter: value})
+    model2 = json.loads((data_dir("parameter_sets") / "LRMO_Sun2025_pristine.json").read_text())
+    model2["parameters"].pop(M2_RADIUS)
+    (sets / "m2_missing_radius.json").write_text(json.dumps(model2))
     # bad designs
     good = DESIGN.read_text()
     designs = root / "designs"
@@ -311,6 +332,7 @@ SOLVE = [*DESIGN_CMD, "--solve", "cathode.loading_mg_per_cm2"]
 GITT = ["fit", "gitt", "gitt.csv"]
 DRT = ["fit", "drt", "eis.csv"]
 CYC = ["fit", "cycling", "cycles.csv", "--fit", RADIUS]
+EXP = ["experiment", "rate", "Ru-1", "--out", "r.csv"]
 
 # (argv, a text the one-line message must contain)
 CASES = [
@@ -650,6 +672,97 @@ CASES = [
         "--fit",
     ),
     (["fit", "cycling", "cycles.csv", "--out", "p.json"], "--fit"),
+    (
+        ["fit", "cycling", "binary.mpr", "--mass-g", "0.01", "--fit", RADIUS, "--out", "p.json"],
+        "mpr",
+    ),
+    (["fit", "cycling", "absent.mpr", "--fit", RADIUS, "--out", "p.json"], "does not exist"),
+    ([*CYC, "--mass-g", "0", "--out", "p.json"], "--mass-g"),
+    ([*CYC, "--mass-g", "nan", "--out", "p.json"], "--mass-g"),
+    (
+        ["fit", "cycling", "no_pulse.csv", "--mass-g", "1", "--fit", RADIUS, "--out", "p.json"],
+        "cycle",
+    ),
+    # ---- simulate: LRMO sets (each: the parameter named with its allowed range)
+    *[(["simulate", f"{S}{name}.json"], parameter) for name, parameter, _ in M2_PATCHES],
+    (["simulate", S + "m2_missing_radius.json"], M2_RADIUS),
+    (["simulate", "LRMO_Sun2025_Ru1", "--c-rate", "0"], "--c-rate"),
+    (["simulate", "LRMO_Sun2025_Ru1", "--cycles", "-3"], "--cycles"),
+    (["simulate", "LRMO_Sun2025_Ru1", "--v-min", "4.5", "--v-max", "3"], "--v-min"),
+    (["simulate", "LRMO_Sun2025_Ru9"], "sample"),
+    # ---- validate
+    (["validate", "--out", "a_folder/keep.txt"], "--out"),
+    (["validate", "--out", "/proc/x"], "--out"),
+    (["validate", "--out", "read_only/report"], "--out"),
+    (["validate", "--bogus"], "unrecognized"),
+    # ---- experiment: options, output places, measured data, parameter sets
+    ([*EXP, "--c-rates", "0,1"], "c_rates"),
+    ([*EXP, "--c-rates", "50"], "c_rates"),
+    ([*EXP, "--c-rates", "1,nan"], "--c-rates"),
+    ([*EXP, "--c-rates", ""], "--c-rates"),
+    ([*EXP, "--charge-c-rate", "-1"], "--charge-c-rate"),
+    ([*EXP, "--formation-c-rate", "inf"], "--formation-c-rate"),
+    ([*EXP, "--v-min", "4.5", "--v-max", "3.0"], "v_min"),
+    ([*EXP, "--v-min", "1"], "--v-min"),
+    ([*EXP, "--plot", "r.jpg"], "--plot"),
+    ([*EXP, "--plot", "a_folder"], "--plot"),
+    ([*EXP, "--plot", "r.csv"], "--plot"),
+    ([*EXP[:-1], "a_folder"], "--out"),
+    ([*EXP[:-1], "/dev/null/r.csv"], "--out"),
+    ([*EXP[:-1], "read_only/r.csv"], "--out"),
+    ([*EXP[:-1], "existing.csv/r.csv"], "--out"),
+    ([*EXP[:-1], "r.txt"], "--out"),
+    ([*EXP, "--data", "binary.mpr", "--mass-g", "1"], "mpr"),
+    ([*EXP, "--data", "gitt.csv"], "--mass-g"),
+    ([*EXP, "--data", "a_folder", "--mass-g", "1"], "folder"),
+    ([*EXP, "--data", "absent.csv", "--mass-g", "1"], "does not exist"),
+    ([*EXP, "--data", "empty.csv", "--mass-g", "1"], "empty"),
+    ([*EXP, "--data", "nan_current.csv", "--mass-g", "1"], "current_A"),
+    ([*EXP, "--data", "eis.csv", "--mass-g", "1"], "time series"),
+    ([*EXP, "--data", "gitt.csv", "--mass-g", "0"], "--mass-g"),
+    ([*EXP, "--data", "gitt.csv", "--mass-g", "inf"], "--mass-g"),
+    (["experiment", "rate", "Ru-1", "--data", "existing.csv", "--out", "existing.csv"], "input"),
+    (["experiment", "formation", "Ru-1", "--c-rate", "25", "--out", "f.csv"], "--c-rate"),
+    (["experiment", "formation", "Ru-1", "--c-rate", "true", "--out", "f.csv"], "--c-rate"),
+    (["experiment", "formation", S + "m2_code_function.json", "--out", "f.csv"], "os:system"),
+    (["experiment", "cv", "Ru-1", "--scan-rate", "0", "--out", "c.csv"], "--scan-rate"),
+    (["experiment", "cv", "Ru-1", "--scan-rate", "1000", "--out", "c.csv"], "--scan-rate"),
+    (["experiment", "cv", "Ru-1", "--cycles", "0", "--out", "c.csv"], "--cycles"),
+    (["experiment", "cv", S + "m2_zero_temperature.json", "--out", "c.csv"], "Ambient temp"),
+    (["experiment", "gitt", "Ru-1", "--pulse-c-rate", "0", "--out", "g.csv"], "--pulse-c-rate"),
+    (["experiment", "gitt", "Ru-1", "--pulse-s", "0", "--out", "g.csv"], "--pulse-s"),
+    (["experiment", "gitt", "Ru-1", "--rest-s", "1e6", "--out", "g.csv"], "--rest-s"),
+    (["experiment", "gitt", "Ru-1", "--pulses", "1e6", "--out", "g.csv"], "--pulses"),
+    (["experiment", "gitt", S + "negative_diffusivity.json", "--out", "g.csv"], "diffusivity"),
+    (["experiment", "eis", "Ru-1", "--voltages", "3.9,nan", "--out", "z.csv"], "--voltages"),
+    (["experiment", "eis", "Ru-1", "--voltages", "1.0", "--out", "z.csv"], "voltages_V"),
+    (["experiment", "eis", "Ru-1", "--c-rate", "0", "--out", "z.csv"], "--c-rate"),
+    (["experiment", "eis", "Ru-1", "--rest-s", "0", "--out", "z.csv"], "--rest-s"),
+    (["experiment", "eis", "Ru-1", "--direction", "sideways", "--out", "z.csv"], "--direction"),
+    (["experiment", "eis", "Ru-1", "--data", "gitt.csv", "--out", "z.csv"], "spectrum"),
+    (["experiment", "eis", S + "m2_share_above_one.json", "--out", "z.csv"], "share"),
+    (["experiment", "cycling", "Ru-1", "--cycles", "1e5", "--out", "y.csv"], "--cycles"),
+    (["experiment", "cycling", "Ru-1", "--c-rate", "nan", "--out", "y.csv"], "--c-rate"),
+    (["experiment", "cycling", "Ru-1", "--formation-cycles", "101", "--out", "y.csv"], "formation"),
+    (
+        [
+            "experiment",
+            "cycling",
+            "Ru-1",
+            "--cycles",
+            "0",
+            "--formation-cycles",
+            "0",
+            "--out",
+            "y.csv",
+        ],
+        "cycles",
+    ),
+    (["experiment", "cycling", S + "m2_initial_above_max.json", "--out", "y.csv"], "Initial conc"),
+    (["experiment", "cycling", S + "m2_missing_radius.json", "--out", "y.csv"], M2_RADIUS),
+    (["experiment", "cycling", S + "missing_radius.json", "--out", "y.csv"], RADIUS),
+    (["experiment", "nothing", "Ru-1", "--out", "y.csv"], "invalid choice"),
+    (["experiment", "rate", "Ru-1"], "--out"),
 ]
 
 

@@ -143,3 +143,51 @@ def test_the_license_file_is_the_declared_license():
     assert project["license"] == "BSD-3-Clause"
     text = (PACKAGE.parent / "LICENSE").read_text()
     assert text.startswith("BSD 3-Clause License") and "Neither the name" in text
+
+
+def test_library_figures_are_figure_objects_not_pyplot_state():
+    """pyplot keeps every figure it makes in a process-wide registry; the library makes
+    ``matplotlib.figure.Figure`` objects instead (files.save_png only closes a caller's)."""
+    users = [
+        str(relative)
+        for relative, tree in _modules()
+        if relative != Path("files.py")
+        and any(
+            (isinstance(node, ast.ImportFrom) and node.module == "matplotlib.pyplot")
+            or (
+                isinstance(node, ast.Import)
+                and any(a.name == "matplotlib.pyplot" for a in node.names)
+            )
+            or (
+                isinstance(node, ast.ImportFrom)
+                and node.module == "matplotlib"
+                and any(a.name == "pyplot" for a in node.names)
+            )
+            for node in ast.walk(tree)
+        )
+    ]
+    assert users == []
+
+
+ZOO = PACKAGE / "zoo" / "lrmo"
+
+
+def test_the_zoo_citation_is_complete_and_cites_the_calibration_source():
+    text = (ZOO / "CITATION.bib").read_text()
+    fields = dict(re.findall(r"^\s*(\w+)\s*=\s*\{(.*)\},?\s*$", text, re.MULTILINE))
+    for field in ("title", "author", "journal", "volume", "pages", "year", "doi"):
+        assert fields.get(field, "").strip(), field
+    authors = [a.strip() for a in fields["author"].split(" and ")]
+    # every author as "Family, Given"; no "others" standing in for the list
+    assert len(authors) > 1 and all(re.fullmatch(r"[^,]+, [^,]+", a) for a in authors), authors
+    assert "others" not in fields["author"]
+    calibration = (PACKAGE.parent / "validation" / "sun2025_calibration.csv").read_text()
+    assert fields["doi"] in calibration
+    manifest = tomllib.loads((ZOO / "model.toml").read_text())["model"]
+    assert manifest["citation"]["key"] == re.search(r"@article\{(\w+),", text).group(1)
+
+
+def test_the_zoo_maintainer_is_the_identity_the_package_declares():
+    manifest = tomllib.loads((ZOO / "model.toml").read_text())["model"]
+    authors = tomllib.loads(PYPROJECT.read_text())["project"]["authors"]
+    assert [m["name"] for m in manifest["maintainers"]] == [a["name"] for a in authors]

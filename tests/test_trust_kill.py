@@ -263,3 +263,60 @@ def test_a_killed_writers_temporary_is_removed_by_the_next_write(tmp_path):
     assert target.read_text() == "complete\n"
     live.send_signal(signal.SIGKILL)
     live.wait(timeout=30)
+
+
+CSV_ARGS = ["sweep", "ru1_li_metal_5p83Ah", "--vary", "cathode.porosity=0.2:0.3:4", "--out"]
+
+
+def test_a_finished_csv_sweep_is_reused_like_a_parquet_one(tmp_path, capsys, monkeypatch):
+    from lrmo_cell.studies import sweep as sweep_module
+
+    monkeypatch.chdir(tmp_path)
+    assert main([*CSV_ARGS, "s.csv"]) == 0
+    before = (tmp_path / "s.csv").read_bytes()
+    calls = []
+    real = sweep_module.evaluate_chunk
+    monkeypatch.setattr(
+        sweep_module, "evaluate_chunk", lambda *a, **k: calls.append(a[2]) or real(*a, **k)
+    )
+    capsys.readouterr()
+    assert main([*CSV_ARGS, "s.csv"]) == 0
+    assert "reused" in capsys.readouterr().out
+    assert calls == [0]
+    assert (tmp_path / "s.csv").read_bytes() == before
+    # another sweep into the same file is refused, and so is the same sweep once the file changed
+    other = ["sweep", "ru1_li_metal_5p83Ah", "--vary", "cathode.porosity=0.2:0.3:5", "--out"]
+    assert main([*other, "s.csv"]) == 2
+    (tmp_path / "s.csv").write_bytes(before.replace(b"\n", b"\r\n"))
+    assert main([*CSV_ARGS, "s.csv"]) == 2
+    assert "--overwrite" in capsys.readouterr().err
+
+
+def test_a_csv_overwrite_killed_at_its_final_move_never_passes_the_old_file_off(
+    tmp_path, capsys, monkeypatch
+):
+    """The record of a finished CSV is written just before the table moves onto --out; killed in
+    between, the old file at --out must not count as this sweep's result."""
+    import lrmo_cell.studies.storage as storage
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.csv").write_text("someone else's table\n")
+
+    real_replace = os.replace
+    moves = []
+
+    def killed_at_the_final_move(src, dst):
+        moves.append(Path(dst).name)
+        if Path(src).name == "final.csv":
+            raise KeyboardInterrupt
+        real_replace(src, dst)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(storage.os, "replace", killed_at_the_final_move)
+        assert main([*CSV_ARGS, "s.csv", "--overwrite"]) == 130
+    assert moves[-2:] == [".s.csv.sweep.json", "s.csv"]  # the record was in place already
+    assert (tmp_path / "s.csv").read_text() == "someone else's table\n"
+    assert main([*CSV_ARGS, "s.csv"]) == 2  # not taken for this sweep's result
+    assert main([*CSV_ARGS, "s.csv", "--overwrite"]) == 0  # resumes from the finished table
+    assert len(pd.read_csv(tmp_path / "s.csv")) == 4
+    assert {p.name for p in tmp_path.iterdir()} == {"s.csv", ".s.csv.sweep.json"}

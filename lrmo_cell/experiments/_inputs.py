@@ -23,7 +23,8 @@ def positive(name: str, value, upper: float = math.inf, unit: str = "") -> float
     except (TypeError, ValueError):
         number = math.nan
     bound = "" if math.isinf(upper) else f" and <= {upper:g}{unit}"
-    check(0 < number <= upper, f"{name} must be > 0{unit}{bound}, got {value!r}")
+    shown = f"{number:g}" if math.isfinite(number) else repr(value)  # not np.float64(0.0)
+    check(0 < number <= upper, f"{name} must be > 0{unit}{bound}, got {shown}")
     return number
 
 

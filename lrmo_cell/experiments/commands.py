@@ -214,18 +214,15 @@ def _validate(args) -> int:
     return 0 if passed else 1
 
 
-def write_table(frame, path: Path) -> None:
-    """A table as .csv, .parquet or .json (records), never half-written."""
-    from lrmo_cell.files import atomic_path
-
-    with atomic_path(path) as tmp:
-        suffix = path.suffix.lower()
-        if suffix == ".csv":
-            frame.to_csv(tmp, index=False)
-        elif suffix == ".parquet":
-            frame.to_parquet(tmp, index=False)
-        else:
-            frame.to_json(tmp, orient="records", indent=1)
+def write_table(frame, tmp: str, suffix: str) -> None:
+    """A table into the file ``tmp`` as .csv, .parquet or .json (records) by ``suffix``."""
+    suffix = suffix.lower()
+    if suffix == ".csv":
+        frame.to_csv(tmp, index=False)
+    elif suffix == ".parquet":
+        frame.to_parquet(tmp, index=False)
+    else:
+        frame.to_json(tmp, orient="records", indent=1)
 
 
 def _beside(path: Path, tag: str) -> Path:
@@ -235,7 +232,7 @@ def _beside(path: Path, tag: str) -> Path:
 def _run(args) -> int:
     from lrmo_cell.experiments import _model as lab
     from lrmo_cell.experiments import measured
-    from lrmo_cell.files import distinct_outputs, output_file
+    from lrmo_cell.files import atomic_paths, distinct_outputs, output_file
 
     out = output_file(args.out, "--out", TABLE_SUFFIXES)
     plot = None if args.plot is None else output_file(args.plot, "--plot", (".png",))
@@ -257,16 +254,17 @@ def _run(args) -> int:
     if data is not None:
         compare = getattr(measured, f"compare_{_COMPARE[args.kind]}")
         comparison = compare(frame, data, args.mass_g, args.data)
-    write_table(frame, out)
-    written = [str(out)]
-    if drt is not None:
-        write_table(extra["drt"], drt)
-        written.append(str(drt))
-    if plot is not None:
-        from lrmo_cell.files import save_png
-
-        save_png(figure(None if comparison is None else comparison.measured), plot)
-        written.append(str(plot))
+    outputs = [path for path in (out, drt, plot) if path is not None]
+    # the table, its DRT table and its figure appear together or not at all
+    with atomic_paths(outputs) as temporaries:
+        tmp = dict(zip(outputs, temporaries, strict=True))
+        write_table(frame, tmp[out], out.suffix)
+        if drt is not None:
+            write_table(extra["drt"], tmp[drt], drt.suffix)
+        if plot is not None:
+            fig = figure(None if comparison is None else comparison.measured)
+            fig.savefig(tmp[plot], format="png", dpi=130)
+    written = [str(path) for path in outputs]
     for table in extra.values():
         if table is not None:
             print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from lrmo_cell.errors import InputError
+from lrmo_cell.fitting.cycling import half_cycles
 
 
 @dataclass
@@ -63,33 +64,6 @@ def check(kind: str, frame: pd.DataFrame, mass_g, source="data") -> None:
     _need_timeseries(frame, source)
     if kind != "gitt":
         _mass(mass_g, source)
-
-
-def half_cycles(frame: pd.DataFrame, mass_g: float) -> pd.DataFrame:
-    """Runs of one current sign (rests, below 1% of the largest current, end a run): per run
-    its ``direction`` ("charge"/"discharge"), ``capacity_mAh_per_g`` and mean ``voltage_V``
-    weighted by charge."""
-    t = frame["time_s"].to_numpy()
-    current = frame["current_A"].to_numpy()
-    voltage = frame["voltage_V"].to_numpy()
-    sign = np.where(np.abs(current) > 0.01 * np.abs(current).max(), np.sign(current), 0)
-    edges = np.flatnonzero(np.diff(sign)) + 1
-    rows = []
-    for part in np.split(np.arange(len(t)), edges):
-        if sign[part[0]] == 0 or len(part) < 2:
-            continue
-        # the interval before a run's first point already carries its current (a cycler logs a
-        # step's first point one period after the switch)
-        span = np.r_[max(part[0] - 1, 0), part]
-        dq = np.abs(current[span][1:]) * np.diff(t[span]) / 3.6 / mass_g  # mAh/g
-        rows.append(
-            {
-                "direction": "discharge" if sign[part[0]] > 0 else "charge",
-                "capacity_mAh_per_g": float(dq.sum()),
-                "voltage_V": float(np.sum(dq * voltage[span][1:]) / dq.sum()),
-            }
-        )
-    return pd.DataFrame(rows, columns=["direction", "capacity_mAh_per_g", "voltage_V"])
 
 
 def compare_formation(model: pd.DataFrame, frame, mass_g, source="data") -> Comparison:

@@ -8,7 +8,7 @@ from lrmo_cell.fitting.drt import FARADAY_C_PER_MOL
 
 def electrode_capacity_Ah(parameter_values) -> float:
     """Theoretical capacity [A.h] of the positive electrode: c_max eps_s L W H F / 3600, summed
-    over Model 2's two particle phases (its couples) where the set has them."""
+    over the LRMO model's two particle phases (its couples) where the set has them."""
     phases = ("Primary: ", "Secondary: ")
     if f"{phases[1]}Maximum concentration in positive electrode [mol.m-3]" not in parameter_values:
         phases = ("",)
@@ -24,8 +24,8 @@ def electrode_capacity_Ah(parameter_values) -> float:
 
 
 def _value(parameter_values, name: str) -> float:
-    """A scalar parameter, or a function of position (Model 2's volume fractions) evaluated: the
-    functions these sets use for it are uniform."""
+    """A scalar parameter, or a function of position (the LRMO model's volume fractions)
+    evaluated: the functions these sets use for it are uniform."""
     import pybamm
 
     value = parameter_values[name]

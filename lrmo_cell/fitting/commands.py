@@ -79,7 +79,19 @@ def register(subparsers) -> None:
     cycling.add_argument(
         "file",
         help="CSV: cycle, charge_capacity_mAh_per_g, discharge_capacity_mAh_per_g "
-        "[, mean_discharge_voltage_V], formation cycle first",
+        "[, mean_discharge_voltage_V], formation cycle first; or a time series (BioLogic "
+        ".mpr/.mpt, standard-column CSV) with --mass-g",
+    )
+    cycling.add_argument(
+        "--mass-g",
+        type=number("--mass-g", gt=0, le=10_000, unit="g"),
+        help="active mass of the measured electrode [g]: a time series is summarised per cycle "
+        "in mAh/g with it",
+    )
+    cycling.add_argument(
+        "--charge-positive",
+        action="store_true",
+        help="a time-series CSV's current is positive on charge (many cyclers); flipped on read",
     )
     cycling.add_argument("--model", default="Ru-1", help="LRMO sample/set/file (default Ru-1)")
     cycling.add_argument(
@@ -341,7 +353,9 @@ def _cycling(args: argparse.Namespace) -> int:
     out, cycles_csv, png = _outputs(
         args.out, ".json", ("_cycles.csv", "_fit.png"), [args.file, args.model]
     )
-    measured = check_cycling(read_cycling_csv(args.file), source=args.file)
+    measured = check_cycling(
+        read_cycling_csv(args.file, args.mass_g, args.charge_positive), source=args.file
+    )
     try:
         values = load_parameter_set(args.model, complete=True)
     except InputError as err:
@@ -358,6 +372,8 @@ def _cycling(args: argparse.Namespace) -> int:
     best, ci95, simulated = fit_cycling(simulate, measured, guess, bounds, args.surrogate)
     fit_options = [item for name in args.fit for item in ("--fit", name)]
     fit_options += [] if args.surrogate else ["--no-surrogate"]
+    fit_options += [] if args.mass_g is None else ["--mass-g", f"{args.mass_g:g}"]
+    fit_options += ["--charge-positive"] if args.charge_positive else []
     command = "lrmo-cell fit cycling " + shlex.join(
         [
             args.file,

@@ -36,6 +36,65 @@ def check_cycling(frame: pd.DataFrame, source="cycling data") -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def half_cycles(frame: pd.DataFrame, mass_g: float) -> pd.DataFrame:
+    """Runs of one current sign of a time series in the readers' standard frame (rests, below 1%
+    of the largest current, end a run): per run its ``direction`` ("charge"/"discharge"),
+    ``capacity_mAh_per_g`` and mean ``voltage_V`` weighted by charge."""
+    t = frame["time_s"].to_numpy()
+    current = frame["current_A"].to_numpy()
+    voltage = frame["voltage_V"].to_numpy()
+    sign = np.where(np.abs(current) > 0.01 * np.abs(current).max(), np.sign(current), 0)
+    edges = np.flatnonzero(np.diff(sign)) + 1
+    rows = []
+    for part in np.split(np.arange(len(t)), edges):
+        if sign[part[0]] == 0 or len(part) < 2:
+            continue
+        # the interval before a run's first point already carries its current (a cycler logs a
+        # step's first point one period after the switch)
+        span = np.r_[max(part[0] - 1, 0), part]
+        dq = np.abs(current[span][1:]) * np.diff(t[span]) / 3.6 / mass_g  # mAh/g
+        rows.append(
+            {
+                "direction": "discharge" if sign[part[0]] > 0 else "charge",
+                "capacity_mAh_per_g": float(dq.sum()),
+                "voltage_V": float(np.sum(dq * voltage[span][1:]) / dq.sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=["direction", "capacity_mAh_per_g", "voltage_V"])
+
+
+def cycles_from_timeseries(frame: pd.DataFrame, mass_g: float, source="data") -> pd.DataFrame:
+    """The per-cycle table of a cycler time series (standard frame): cycle n is the n-th charge
+    and the discharge that follows it. Runs of one direction split by a rest count as one half
+    cycle; an LRMO half cell starts discharged, so a discharge before the first charge and a
+    last charge without its discharge are left out."""
+    runs = half_cycles(frame, mass_g)
+    runs = runs.assign(
+        half=(runs["direction"] != runs["direction"].shift()).cumsum(),
+        energy=runs["capacity_mAh_per_g"] * runs["voltage_V"],
+    )
+    halves = runs.groupby("half").agg(
+        direction=("direction", "first"),
+        capacity=("capacity_mAh_per_g", "sum"),
+        energy=("energy", "sum"),
+    )
+    if len(halves) and halves["direction"].iloc[0] == "discharge":
+        halves = halves.iloc[1:]
+    charges = halves[halves["direction"] == "charge"]
+    discharges = halves[halves["direction"] == "discharge"]
+    n = len(discharges)
+    if n == 0:
+        raise InputError(f"{source}: has no charge followed by a discharge, so no cycle.")
+    return pd.DataFrame(
+        {
+            "cycle": np.arange(1, n + 1),
+            "charge_capacity_mAh_per_g": charges["capacity"].to_numpy()[:n],
+            "discharge_capacity_mAh_per_g": discharges["capacity"].to_numpy(),
+            VOLTAGE: (discharges["energy"] / discharges["capacity"]).to_numpy(),
+        }
+    )
+
+
 def cycling_metrics(frame: pd.DataFrame, formation_cycles: int = 1) -> dict[str, float]:
     """ICE (cycle 1), capacity retention (last over first cycle after formation) and the mean
     discharge voltage decay [mV per cycle] by a straight line over the cycles after formation."""

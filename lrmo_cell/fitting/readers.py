@@ -33,7 +33,7 @@ _BIOLOGIC_COLUMNS = {
     "time/s": ("time_s", 1.0),
     "I/mA": ("current_A", 1e-3),
     "<I>/mA": ("current_A", 1e-3),
-    "control/V/mA": ("current_A", 1e-3),
+    "control/V/mA": ("current_A", 1e-3),  # the set-point, when no measured current is stored
     "Ewe/V": ("voltage_V", 1.0),
     "Ns": ("step", 1.0),
     "cycle number": ("cycle", 1.0),
@@ -41,6 +41,8 @@ _BIOLOGIC_COLUMNS = {
     "Re(Z)/Ohm": ("z_real_ohm", 1.0),
     "-Im(Z)/Ohm": ("z_imag_ohm", -1.0),
 }
+
+_SET_POINT = "control/V/mA"
 
 
 def check_timeseries(frame: pd.DataFrame, source: str | Path = "data") -> pd.DataFrame:
@@ -184,22 +186,39 @@ def numeric_column(raw: pd.DataFrame, name: str, source, label: str | None = Non
     return values.astype(float)
 
 
-def read_cycling_csv(path: str | Path) -> pd.DataFrame:
+def read_cycling_csv(
+    path: str | Path, mass_g: float | None = None, charge_positive: bool = False
+) -> pd.DataFrame:
     """A measured per-cycle table (``cycle``, ``charge_capacity_mAh_per_g``,
     ``discharge_capacity_mAh_per_g`` [, ``mean_discharge_voltage_V``]) with numeric columns;
-    the per-cycle checks follow in :func:`lrmo_cell.fitting.cycling.check_cycling`."""
-    from lrmo_cell.fitting.cycling import REQUIRED, VOLTAGE
+    the per-cycle checks follow in :func:`lrmo_cell.fitting.cycling.check_cycling`.
+
+    A cycler time series (BioLogic ``.mpr``/``.mpt`` through :func:`read_file`, or a CSV in the
+    standard columns) is summarised cycle by cycle
+    (:func:`lrmo_cell.fitting.cycling.cycles_from_timeseries`), which needs the active mass
+    ``mass_g`` [g] of the measured electrode for its mAh/g; ``charge_positive`` flips a CSV's
+    current as :func:`read_csv` does."""
+    from lrmo_cell.fitting.cycling import REQUIRED, VOLTAGE, cycles_from_timeseries
 
     path = Path(path)
-    if path.suffix.lower() in (".mpr", ".mpt"):
-        raise InputError(
-            f"{path}: is a BioLogic time series; fit cycling reads a per-cycle CSV ("
-            f"{', '.join(REQUIRED)}), e.g. the cycle summary EC-Lab exports."
+    biologic = path.suffix.lower() in (".mpr", ".mpt")
+    if biologic:  # a missing or empty file is said as such before --mass-g is asked for
+        check_input_file(path, text=False)
+    raw = None if biologic else read_table(path)
+    if biologic or "time_s" in raw:
+        if mass_g is None or not 0 < mass_g < float("inf"):
+            raise InputError(
+                f"{path}: is a time series; fit cycling makes its per-cycle table ("
+                f"{', '.join(REQUIRED)}) only with --mass-g, the active mass in g (> 0)."
+            )
+        frame = (
+            read_file(path, kind="timeseries")
+            if biologic
+            else _to_standard(raw, path, {}, {}, charge_positive)
         )
-    raw = read_table(path)
-    if "frequency_Hz" in raw or "time_s" in raw:
-        kind = "an impedance spectrum" if "frequency_Hz" in raw else "a time series"
-        raise InputError(f"{path}: holds {kind}; fit cycling reads a per-cycle CSV.")
+        return cycles_from_timeseries(frame, mass_g, source=path)
+    if "frequency_Hz" in raw:
+        raise InputError(f"{path}: holds an impedance spectrum; fit cycling reads a per-cycle CSV.")
     out = raw.copy()
     for name in (*REQUIRED, VOLTAGE):
         if name in raw:
@@ -264,6 +283,14 @@ def from_biologic_columns(raw: pd.DataFrame, source: str | Path) -> pd.DataFrame
     for name, (std, factor) in _BIOLOGIC_COLUMNS.items():
         if name in raw and std not in columns:
             columns[std], scale[std] = name, factor
+    if columns.get("current_A") == _SET_POINT:
+        # a set-point holds from its own row on, while the standard frame's current of a row is
+        # the one over the interval before it; where the set-point changes, the switch fell at
+        # an unknown moment of that interval (EC-Lab logs one row at each switch, so it is short)
+        # and the interval counts as a rest
+        set_point = pd.to_numeric(raw[_SET_POINT], errors="coerce")
+        changed = set_point.ne(set_point.shift()) & (np.arange(len(raw)) > 0)
+        raw = raw.assign(**{_SET_POINT: set_point.mask(changed, 0.0)})
     # EC-Lab: charge (oxidation) positive -> negate into discharge-positive
     if "current_A" in scale:
         scale["current_A"] = -scale["current_A"]

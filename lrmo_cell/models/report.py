@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from lrmo_cell.files import atomic_path, save_png
 
@@ -31,10 +32,8 @@ def _specific(step, mass_g):
 
 def plot_first_cycle(runs: dict, out: Path) -> list[str]:
     """First-cycle voltage curves and dQ/dV (pristine vs Ru-1); returns the file names."""
-    import matplotlib.pyplot as plt
-
-    fig_v, ax_v = plt.subplots(figsize=(6, 4.2))
-    fig_d, ax_d = plt.subplots(figsize=(6, 4.2))
+    fig_v, fig_d = Figure(figsize=(6, 4.2)), Figure(figsize=(6, 4.2))
+    ax_v, ax_d = fig_v.subplots(), fig_d.subplots()
     for sample, (_, solution, values) in runs.items():
         mass_g = active_powder_mass_g(values)
         for k, step in enumerate(solution.cycles[0].steps):
@@ -68,9 +67,8 @@ def plot_first_cycle(runs: dict, out: Path) -> list[str]:
 
 def plot_cycling(runs: dict, out: Path) -> list[str]:
     """Discharge capacity and mean discharge voltage vs cycle."""
-    import matplotlib.pyplot as plt
-
-    fig, (ax_q, ax_v) = plt.subplots(2, 1, figsize=(6, 6), sharex=True)
+    fig = Figure(figsize=(6, 6))
+    ax_q, ax_v = fig.subplots(2, 1, sharex=True)
     for sample, (frame, _, _) in runs.items():
         ax_q.plot(
             frame["cycle"],
@@ -86,15 +84,13 @@ def plot_cycling(runs: dict, out: Path) -> list[str]:
         ax.grid(alpha=0.3)
     fig.tight_layout()
     save_png(fig, out / "capacity_and_voltage_vs_cycle.png")
-    plt.close(fig)
     return ["capacity_and_voltage_vs_cycle.png"]
 
 
 def plot_oxygen(runs: dict, out: Path, n_cycles: int = 6) -> list[str]:
     """Released, RuO2-bound and escaped oxygen [umol/g] vs time over the first cycles."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4.2))
+    fig = Figure(figsize=(6, 4.2))
+    ax = fig.subplots()
     for sample, (_, solution, _values) in runs.items():
         cycles = [c for c in solution.cycles[:n_cycles] if c is not None]
         t = np.concatenate([c["Time [h]"].entries for c in cycles])
@@ -110,7 +106,6 @@ def plot_oxygen(runs: dict, out: Path, n_cycles: int = 6) -> list[str]:
     ax.grid(alpha=0.3)
     fig.tight_layout()
     save_png(fig, out / "oxygen_vs_time.png")
-    plt.close(fig)
     return ["oxygen_vs_time.png"]
 
 

@@ -93,7 +93,7 @@ def stoichiometry_table(stoichiometry, values, name: str):
     return function
 
 
-# --- Model 2: the TM (primary) and lattice-oxygen (secondary) couples -------------------------
+# --- the LRMO model: the TM (primary) and lattice-oxygen (secondary) couples ------------------
 
 
 def _couple(phase: str, name: str) -> pybamm.Parameter:
@@ -127,7 +127,7 @@ def tm_couple_ocp(sto):
 
 
 def oxygen_couple_ocp(sto):
-    """OCP [V] of the as-made (unactivated) lattice-oxygen couple; Model 2 moves its formal
+    """OCP [V] of the as-made (unactivated) lattice-oxygen couple; the LRMO model moves its formal
     potential with activation and TM migration, plain PyBaMM keeps this curve."""
     return _gallery_ocp("Secondary", sto)
 
@@ -141,7 +141,7 @@ def _mass_action_j0(phase: str, c_e, c_s_surf, c_s_max):
 
 def tm_couple_exchange_current_density(c_e, c_s_surf, c_s_max, T):
     """MSMR exchange-current density [A.m-2] k (c_e/c_ref)^(1/2) x^(w/2) (1 - x)^(w/2) of the TM
-    couple (alpha = 1/2), the form Model 2 writes as mass action; for plain PyBaMM runs."""
+    couple (alpha = 1/2), the form the LRMO model writes as mass action; for plain PyBaMM runs."""
     return _mass_action_j0("Primary", c_e, c_s_surf, c_s_max)
 
 

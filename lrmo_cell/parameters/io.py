@@ -172,7 +172,9 @@ def allowed_range(name: str) -> tuple[float, bool, float, bool]:
     if (
         unit in _POSITIVE_UNITS
         or (unit == "m" and _POSITIVE_LENGTH.search(name))
-        or (unit == "mol.m-3" and name.startswith("Maximum concentration"))
+        or (unit == "mol.m-3" and "Maximum concentration" in name)
+        # Marcus reorganization energy: positive by definition, and MHC rates divide by it
+        or (unit == "eV" and "reorganization energy" in name)
     ):
         return (0, False, math.inf, False)
     if unit in _NON_NEGATIVE_UNITS or unit.startswith("Ohm"):
@@ -234,13 +236,6 @@ _ORDERED = (
         "Initial concentration in positive electrode [mol.m-3]",
         "Maximum concentration in positive electrode [mol.m-3]",
     ),
-    *(
-        (
-            f"{phase}: Initial concentration in positive electrode [mol.m-3]",
-            f"{phase}: Maximum concentration in positive electrode [mol.m-3]",
-        )
-        for phase in ("Primary", "Secondary")
-    ),
     (
         "Initial concentration in negative electrode [mol.m-3]",
         "Maximum concentration in negative electrode [mol.m-3]",
@@ -259,7 +254,9 @@ def _check_set(entries: dict, label: str, complete: bool) -> None:
             f"parameter set {label} misses the parameter {missing[0]!r}{more}; give it or "
             "patch a complete set through 'base'"
         )
-    for small, large in _ORDERED:
+    # the LRMO model's particle phases carry PyBaMM's "Primary: " / "Secondary: " prefixes
+    phased = [(f"{p}{small}", f"{p}{large}") for small, large in _ORDERED for p in _PHASES]
+    for small, large in phased:
         a, b = (entries.get(k, {}).get("value") for k in (small, large))
         if isinstance(a, int | float) and isinstance(b, int | float):
             strict = "thickness" in small or "cut-off" in small
@@ -270,7 +267,11 @@ def _check_set(entries: dict, label: str, complete: bool) -> None:
                 )
 
 
+_PHASES = ("", "Primary: ", "Secondary: ")
+
+
 def _root_names() -> tuple[str, ...]:
+    """The parameters a complete set gives: those of the LRMO root set."""
     return tuple(read_parameter_file(ROOT_SET)["parameters"])
 
 

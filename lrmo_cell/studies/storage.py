@@ -7,6 +7,9 @@ manifest, or with parts and no manifest, is refused, so rows of two sweeps are n
 final table is streamed from the parts one chunk at a time (memory: one chunk) into the parts
 folder, the parts go, and the table moves onto ``--out``; the manifest goes last. A kill at any
 moment thus leaves the complete result or the resumable folder (see :meth:`PartStore.combine`).
+A finished table carries its manifest, so a rerun of the same sweep reuses it: a Parquet file in
+its schema metadata, a CSV file (which has no metadata) in a record ``.<name>.sweep.json`` beside
+it that names the very file it describes.
 
 ``atomic_path`` and ``save_png`` are re-exported here for code written before the file helpers
 moved to the ground floor (:mod:`lrmo_cell.files`); new code imports them from there.
@@ -15,6 +18,7 @@ moved to the ground floor (:mod:`lrmo_cell.files`); new code imports them from t
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from pathlib import Path
 
@@ -34,10 +38,32 @@ def check_table_path(path: str | os.PathLike) -> Path:
     return output_file(path, "--out", TABLE_SUFFIXES)
 
 
+def _csv_record(path: Path) -> Path:
+    """Where a finished CSV sweep keeps its manifest: a CSV has no metadata of its own."""
+    return path.with_name(f".{path.name}.sweep.json")
+
+
+def _identity(path: Path) -> dict:
+    # a rename keeps inode, size and modification time, so the record written for the finished
+    # table inside the parts folder still matches once it has moved onto --out, and matches no
+    # other file that takes its place later
+    stat = path.stat()
+    return {"inode": stat.st_ino, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
 def finished_manifest(path: str | os.PathLike) -> str | None:
-    """The manifest stored in a finished sweep file (Parquet only; CSV has nowhere to keep it)."""
+    """The manifest of the finished sweep in ``path``: in a Parquet file's schema metadata, for a
+    CSV in its record beside it (``.<name>.sweep.json``), valid only for that very file."""
     path = Path(path)
-    if path.suffix.lower() != ".parquet" or not path.is_file():
+    if not path.is_file():
+        return None
+    if path.suffix.lower() == ".csv":
+        try:
+            record = json.loads(_csv_record(path).read_text())
+            return record["manifest"] if record["file"] == _identity(path) else None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+    if path.suffix.lower() != ".parquet":
         return None
     import pyarrow.parquet as pq
 
@@ -132,6 +158,12 @@ class PartStore:
                     os.remove(tmp)
         for path in self._parts():
             path.unlink()
+        if self.out.suffix.lower() == ".csv":
+            # written before the move, but naming the finished table's own file: until the move
+            # it matches nothing at --out, so an older file there is never taken for this sweep
+            record = {"manifest": spec, "file": _identity(self.final)}
+            with atomic_path(_csv_record(self.out)) as tmp:
+                Path(tmp).write_text(json.dumps(record))
         os.replace(self.final, self.out)
         self.discard()
 

@@ -216,7 +216,8 @@ def run_sweep_to_file(
     """Evaluate the grid into ``out`` (.csv/.parquet) through resumable parts; memory: one chunk.
 
     Returns what happened: "computed", "resumed" (some parts were there) or "reused" (``out``
-    already holds this very sweep, Parquet only). An ``out`` that exists otherwise is refused
+    already holds this very sweep: a Parquet file says so in its metadata, a CSV file in
+    its record ``.<name>.sweep.json`` beside it). An ``out`` that exists otherwise is refused
     unless ``overwrite``. The output is locked while the sweep runs: an identical sweep started
     meanwhile is refused in one sentence instead of racing it.
     """
