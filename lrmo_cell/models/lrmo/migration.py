@@ -14,12 +14,12 @@ migration too (``SurfaceOxygenLoss`` supplies that rate).
 States: m, the hysteresis branch state of the oxygen couple (Plett's one-state hysteresis, as
 PyBaMM's "one-state hysteresis" OCP), which the reversible migration sets: it moves towards 1
 (the configuration oxygen is oxidised in) while the oxygen couple charges and towards 0 while it
-discharges; and m_irr, the irreversibly migrated share of TM sites. Both are driven by the oxygen
-redox that passes (R, sites per second), not by time, so the hysteresis persists at vanishing
-rate (Gent 2017):
+discharges; and m_irr, the irreversibly migrated share of the bulk's TM sites. Both are driven
+by the oxygen redox that passes (R, sites per second), not by time, so the hysteresis persists at
+vanishing rate (Gent 2017):
 
     dm/dt = gamma [max(R, 0) (1 - m) - max(-R, 0) m],
-    dm_irr/dt = (beta max(R, 0) m + r_vac + r_dens) (1 - m_irr),
+    dm_irr/dt = (beta max(R, 0) m + r_vac) (1 - m_irr),
 
 putting the oxygen couple on its charge branch (+dU_hys) after a charge and on its discharge
 branch (-dU_hys) after a discharge, shift dU_hys (2 m - 1), and shifting both couples by
@@ -28,16 +28,16 @@ an edge with its site in the triangular Li layer), each by Gallagher 2013's ~1 V
 migrated TMs per Li site placed at random that share of the sites is perturbed.
 m_irr never falls: irreversible migration needs the oxygen oxidised and the lattice in its
 charged configuration (m), as in Gallagher 2013's metastable-site pathway, or an oxygen vacancy
-next to the TM (r_vac in the bulk, r_dens in the densifying surface, both from
-``SurfaceOxygenLoss``). A TM that settles in the Li layer of the bulk blocks s Li sites there,
-which both hosts lose (PyBaMM's loss of active material; the Li the blocked sites held is lost
-with them):
+that moved into the bulk next to the TM (r_vac, from ``SurfaceOxygenLoss``). The TMs of the
+densifying surface are not counted here: their volume has left both hosts with its oxygen
+(``SurfaceOxygenLoss``), so they perturb no host site. A TM that settles in the Li layer of the
+bulk blocks s Li sites there, which both hosts lose (PyBaMM's loss of active material; the Li
+the blocked sites held is lost with them):
 
-    d eps_k / dt = -eps_k s (c_TM / c_max) (beta max(R, 0) m + r_vac) (1 - m_irr),
+    d eps_k / dt = -eps_k s (c_TM / c_max) dm_irr/dt,
 
-c_TM the hosts' TM sites per volume; the densifying surface's sites are already lost with its
-oxygen (``SurfaceOxygenLoss``) and are not counted twice. The blocked volume keeps its lattice
-oxygen (a state, so that the oxygen inventory closes).
+c_TM the hosts' TM sites per volume. The blocked volume keeps its lattice oxygen (a state, so
+that the oxygen inventory closes).
 """
 
 from __future__ import annotations
@@ -92,13 +92,8 @@ class TMMigration(PositiveSubModel):
         charge = pybamm.maximum(self.oxygen_delithiation_rate(variables), 0)
         beta = pybamm.Parameter("Irreversible TM migration share per oxygen-redox site cycled")
         r_vac = self.local(variables, "bulk vacancy TM migration rate [s-1]")
-        r_dens = self.local(variables, "densification TM migration rate [s-1]")
         bulk = (beta * charge * m + r_vac) * (1 - m_irr)
-        variables.update(
-            self.electrode_variables(
-                "irreversible TM migration rate [s-1]", bulk + r_dens * (1 - m_irr)
-            )
-        )
+        variables.update(self.electrode_variables("irreversible TM migration rate [s-1]", bulk))
         blocked = pybamm.Parameter("Li sites blocked per migrated TM") * tm_sites_per_li_site * bulk
         for phase in ("primary", "secondary"):
             eps = self.local(variables, f"{phase} active material volume fraction")

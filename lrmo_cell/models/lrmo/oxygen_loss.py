@@ -32,11 +32,11 @@ refilling it moves no oxygen, and what leaves is debited from the hosts' volume.
 negative, and negligible below the activation plateau (h < exp(-F (U_shell - dphi) / w_act R T)).
 
 The densified layer's thickness delta = n_dens / (a c_O) adds a film resistance rho_dens delta in
-series with both couples; its TMs count as irreversibly migrated (``TMMigration``). The vacancies
-that move inward, v = a_O Gamma k_v (1 - theta) [mol.m-3.s-1], persist in the bulk (Csernica et al.,
-Nat. Energy 6 (2021) 642, doi:10.1038/s41560-021-00832-7: bulk O vacancies in Li-rich oxides
-accumulate with cycling and go with voltage fade), where each lets TMs migrate into the Li layer:
-``TMMigration`` takes both rates, nu 2 r at the surface and nu v in the bulk.
+series with both couples; its TMs have left the hosts with its volume. The vacancies that move
+inward, v = a_O Gamma k_v (1 - theta) [mol.m-3.s-1], persist in the bulk (Csernica et al., Nat.
+Energy 6 (2021) 642, doi:10.1038/s41560-021-00832-7: bulk O vacancies in Li-rich oxides
+accumulate with cycling and go with voltage fade), where each lets nu TMs migrate into the Li
+layer (``TMMigration`` takes the rate nu v).
 """
 
 from __future__ import annotations
@@ -112,11 +112,6 @@ class SurfaceOxygenLoss(PositiveSubModel):
         variables.update(self.electrode_variables(_lam_names("primary"), -2 * r_rel / c_max_tm))
         variables.update(self.electrode_variables(_lam_names("secondary"), -2 * r_rel / c_max_o))
         variables.update(
-            self.electrode_variables(
-                "densification TM migration rate [s-1]", nu * 2 * r_rel / tm_sites
-            )
-        )
-        variables.update(
             self.electrode_variables("bulk vacancy TM migration rate [s-1]", nu * inward / tm_sites)
         )
         variables["X-averaged positive electrode densified film resistance [Ohm.m2]"] = r_film
@@ -159,7 +154,6 @@ class NoOxygenLoss(PositiveSubModel):
             "oxygen release rate [mol.m-3.s-1]",
             DENSIFIED,
             "densified layer thickness [m]",
-            "densification TM migration rate [s-1]",
             "bulk vacancy TM migration rate [s-1]",
             "inward oxygen vacancy flux [mol.m-3.s-1]",
             _lam_names("primary"),

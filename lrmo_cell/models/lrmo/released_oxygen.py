@@ -9,13 +9,13 @@ surface O2 within about 40 min). Captured O2 takes part in a reversible surface 
 the Li-O2 reaction confined to the island (interface-confined catalysis):
 
     O2(ads) + 2 Li+ + 2 e- <-> Li2O2(ads),   U = 2.96 V vs Li (Li2O2 formation),
-    a j = 2 F k_Ru [n_p r_ox(2 F (dphi - U) / R T) - n_a (c_e / c_ref) r_red(2 F (dphi - U) / R T)],
+    a j = 2 F k_Ru [n_p r_ox(eta) - n_a (c_e / c_ref)^2 r_red(eta)],   eta = 2 F (dphi - U) / R T,
 
 two electrons per O2 (so the ratio of the rates is exp(2 F eta / R T), the Nernst slope of a
 two-electron couple), symmetric (alpha = 1/2, with the kinetics of ``couples``), mass action in
-adsorbed O2 (n_a), Li+ (c_e) and Li2O2 (n_p). It returns capacity on every discharge below 2.96 V
-and gives it back on the next charge; it never rebuilds lattice: a captured O2 is surface oxygen,
-not host. One site holds one O2 or one Li2O2 (sites counted in O2).
+adsorbed O2 (n_a), Li+ (c_e, two per O2) and Li2O2 (n_p). It returns capacity on every
+discharge below 2.96 V and gives it back on the next charge; it never rebuilds lattice: a
+captured O2 is surface oxygen, not host. One site holds one O2 or one Li2O2 (sites counted in O2).
 
 Oxygen is conserved by construction: released = dissolved + adsorbed + Li2O2 + escaped.
 """
@@ -28,7 +28,7 @@ from .base import F, PositiveSubModel, R
 from .couples import C_E_REF, transfer_rates
 
 POOLS = ("dissolved", "adsorbed", "reduced", "escaped")
-SCALE = 1.0  # mol O2 per m3 of electrode, the size of the pools (~1 umol O2 per g)
+SCALE = 100.0  # mol O2 per m3 of electrode, the size of the pools (~50 umol O2 per g)
 
 
 def pool_name(pool: str) -> str:
@@ -71,7 +71,8 @@ class ReleasedOxygen(PositiveSubModel):
             if self.x_average
             else variables["Positive electrolyte concentration [mol.m-3]"]
         ) / C_E_REF
-        a_j = 2 * F * k_ru * (reduced * oxidation - adsorbed * c_e * reduction)
+        # two Li+ per O2 reduced: second order in the electrolyte's Li+
+        a_j = 2 * F * k_ru * (reduced * oxidation - adsorbed * c_e**2 * reduction)
         r_ads = pybamm.Parameter("RuO2 oxygen adsorption rate constant [m3.mol-1.s-1]") * (
             dissolved * (sites - adsorbed - reduced)
         )
