@@ -25,7 +25,8 @@ PAPER = {
 
 def cycling_frame(first, ice, c1, retention, cycles=300) -> pd.DataFrame:
     """One 0.1C formation cycle, then ``cycles`` 1C cycles fading linearly from ``c1`` so that
-    the last keeps ``retention`` of the first; mean voltage falls 0.02 mV per cycle."""
+    the last keeps ``retention`` of the first; mean voltage falls 0.02 mV per cycle; 150 umol/g
+    of O2 leaves on the first charge and 1 umol/g on every later one."""
     n = cycles + 1
     discharge = np.r_[first, np.linspace(c1, c1 * retention, cycles)]
     return pd.DataFrame(
@@ -36,6 +37,7 @@ def cycling_frame(first, ice, c1, retention, cycles=300) -> pd.DataFrame:
             "discharge_capacity_mAh_per_g": discharge,
             "coulombic_efficiency": np.r_[ice, np.full(cycles, 0.999)],
             "mean_discharge_voltage_V": 3.5 - 2e-5 * np.arange(1, n + 1),
+            "oxygen_released_umol_per_g": np.r_[150.0, np.ones(cycles)],
         }
     )
 
@@ -58,12 +60,19 @@ def test_table_metrics_read_formation_first_1c_and_the_300th_1c_cycle():
     assert metrics["discharge_capacity"] == 300.0
     # the 300th 1C cycle is row 301: 270 of the first 1C cycle's 300 mAh/g
     assert metrics["capacity_retention"] == pytest.approx(0.9, rel=1e-12)
+    assert metrics["first_charge_oxygen_released"] == 150.0
+    # rows 2 and 102: 100 cycles of 0.02 mV each
+    assert metrics["mean_discharge_voltage_decay"] == pytest.approx(-2e-5, rel=1e-9)
 
 
 def test_table_metrics_leave_out_what_the_frame_does_not_reach():
     assert "capacity_retention" not in table_metrics(cycling_frame(280.0, 0.9, 300.0, 0.9, 299))
     formation_only = table_metrics(cycling_frame(280.0, 0.9, 300.0, 0.9).iloc[:1])
-    assert set(formation_only) == {"first_discharge_capacity", "initial_coulombic_efficiency"}
+    assert set(formation_only) == {
+        "first_discharge_capacity",
+        "initial_coulombic_efficiency",
+        "first_charge_oxygen_released",
+    }
 
 
 def test_the_calibration_table_has_one_row_per_figure_and_fractions_are_absolute():
@@ -141,8 +150,8 @@ def _fake_run(frame: pd.DataFrame):
     for k in range(6):
         time = np.linspace(k, k + 1, 20)
         pools = {
-            f"X-averaged {pool} oxygen [mol.m-3]": _Entries(time * (i + 1))
-            for i, pool in enumerate(("released", "recaptured", "escaped"))
+            f"{pool} oxygen [umol.g-1]": _Entries(time * (i + 1))
+            for i, pool in enumerate(("Released", "RuO2-bound", "Escaped"))
         }
         cycles.append(_Cycle({"Time [h]": _Entries(time), **pools}, first if k == 0 else ()))
     return frame, SimpleNamespace(cycles=cycles), VALUES
@@ -209,9 +218,9 @@ def test_the_report_counts_the_rows_met_and_writes_every_figure(
 
 # ---- calibration: the treated sets, the source lines, one fit stage, the files it writes
 
-FREE = calibrate._free_parameters(read_parameter_file(calibrate.PRISTINE))
-CAPACITY = "Oxygen redox capacity [mol.m-3]"
-SITES = "RuO2 oxygen adsorption site density [mol.kg-1]"
+FREE = calibrate._free_parameters(load_parameter_set(calibrate.PRISTINE))
+ACCESSIBLE = "Accessible share of the oxygen-redox Li sites"
+DIFFUSIVITY = "Secondary: Positive particle diffusivity [m2.s-1]"
 
 
 @pytest.mark.parametrize("sample", ["Ru-0.5", "Ru-1", "Ru-3"])
@@ -223,54 +232,48 @@ def test_the_packaged_treated_sets_are_what_the_calibration_writes(sample):
 
 
 def test_each_free_parameter_maps_to_its_fit_coordinate_and_back():
-    for name, ((to_fit, from_fit), (lower, upper)) in FREE.items():
+    for name, (lower, upper, log) in FREE.items():
         for x in (lower, (lower + upper) / 2, upper):
-            assert to_fit(from_fit(x)) == pytest.approx(x, rel=1e-12, abs=1e-12), name
+            back = calibrate._to_fit(calibrate._from_fit(x, log), log)
+            assert back == pytest.approx(x, rel=1e-12, abs=1e-12), name
 
 
 def test_a_fitted_value_on_its_search_bound_says_so_and_one_inside_does_not():
-    # at most one O per RuO2 unit: 10**0.875 = 7.50 mol/kg is the upper bound
-    assert "at the upper bound 7.5 " in calibrate.fit_source(SITES, 10**0.875, FREE)
-    assert "lower bound 0.1 " in calibrate.fit_source(SITES, 0.1, FREE)
-    assert "bound" not in calibrate.fit_source(SITES, 1.0, FREE)
+    # the oxygen couple's diffusivity is searched over 1e-19 to 1e-15 m2/s
+    assert "at the upper bound 1e-15 " in calibrate.fit_source(DIFFUSIVITY, 1e-15, FREE)
+    assert "lower bound 1e-19 " in calibrate.fit_source(DIFFUSIVITY, 1e-19, FREE)
+    assert "bound" not in calibrate.fit_source(DIFFUSIVITY, 1e-17, FREE)
 
 
-def test_the_packaged_fitted_values_lie_inside_their_bounds_and_the_rus_sites_on_one():
+def test_the_packaged_fitted_values_lie_inside_their_bounds():
     pristine = read_parameter_file(calibrate.PRISTINE)["parameters"]
-    for name, ((to_fit, _), (lower, upper)) in FREE.items():
-        x = to_fit(pristine[name]["value"])
-        assert lower - 1e-6 <= x <= upper + 1e-6, name
+    for name, (lower, upper, log) in FREE.items():
+        x = calibrate._to_fit(pristine[name]["value"], log)
+        assert lower <= x <= upper, name
         assert pristine[name]["source"].startswith("fit: " + calibrate.COMMAND), name
-    # the README's weak point: the site density sits on its physical upper bound
-    assert "upper bound" in pristine[SITES]["source"]
 
 
-def _stand_in_model(capacity_true):
-    """Ru-1's first discharge proportional to the oxygen-redox capacity: the paper's 307 mAh/g
-    exactly at ``capacity_true``."""
+def _stand_in_model(share_true):
+    """Ru-1's first discharge proportional to the accessible share of the oxygen-redox sites:
+    the paper's 307 mAh/g exactly at ``share_true``."""
 
     def sample_metrics(samples, values, cycles):
-        return {"Ru-1": {"first_discharge_capacity": 307.0 * values[CAPACITY] / capacity_true}}
+        return {"Ru-1": {"first_discharge_capacity": 307.0 * values[ACCESSIBLE] / share_true}}
 
     return sample_metrics
 
 
 def test_a_fit_stage_finds_the_value_that_meets_its_row(monkeypatch):
-    lrmo_mol_per_m3 = FREE[CAPACITY][0][1](1.0)  # one Li per formula unit
-    truth = 0.6 * lrmo_mol_per_m3
-    monkeypatch.setattr(calibrate, "_sample_metrics", _stand_in_model(truth))
-    start = {CAPACITY: 0.4 * lrmo_mol_per_m3}
-    fitted = calibrate.fit_stage([CAPACITY], ["ru1_first_discharge"], 0, start, FREE)
-    assert fitted[CAPACITY] == pytest.approx(truth, rel=1e-3)
+    monkeypatch.setattr(calibrate, "_sample_metrics", _stand_in_model(0.7))
+    fitted = calibrate.fit_stage([ACCESSIBLE], ["ru1_first_discharge"], 0, {ACCESSIBLE: 0.6}, FREE)
+    assert fitted[ACCESSIBLE] == pytest.approx(0.7, rel=1e-3)
 
 
 def test_a_fit_stage_whose_row_needs_more_than_the_bound_stops_on_it(monkeypatch):
-    lrmo_mol_per_m3 = FREE[CAPACITY][0][1](1.0)
-    monkeypatch.setattr(calibrate, "_sample_metrics", _stand_in_model(1.5 * lrmo_mol_per_m3))
-    start = {CAPACITY: 0.5 * lrmo_mol_per_m3}
-    fitted = calibrate.fit_stage([CAPACITY], ["ru1_first_discharge"], 0, start, FREE)
-    assert fitted[CAPACITY] == pytest.approx(0.9 * lrmo_mol_per_m3, rel=1e-6)  # bound: 0.9 Li
-    assert "upper bound" in calibrate.fit_source(CAPACITY, fitted[CAPACITY], FREE)
+    monkeypatch.setattr(calibrate, "_sample_metrics", _stand_in_model(1.5))
+    fitted = calibrate.fit_stage([ACCESSIBLE], ["ru1_first_discharge"], 0, {ACCESSIBLE: 0.6}, FREE)
+    assert fitted[ACCESSIBLE] == pytest.approx(1.0, rel=1e-6)  # bound: all the sites
+    assert "upper bound" in calibrate.fit_source(ACCESSIBLE, fitted[ACCESSIBLE], FREE)
 
 
 def test_writing_the_treated_sets_keeps_a_performance_block_and_loads(tmp_path, monkeypatch):
@@ -292,4 +295,4 @@ def test_writing_the_treated_sets_keeps_a_performance_block_and_loads(tmp_path, 
     assert "performance" not in json.loads((tmp_path / "LRMO_Sun2025_Ru3.json").read_text())
     # a written patch is a set the model can run: its base resolves and nothing is missing
     values = load_parameter_set(ru1, complete=True)
-    assert values["Positive particle radius [m]"] > 0
+    assert values["Primary: Positive particle radius [m]"] > 0

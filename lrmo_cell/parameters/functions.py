@@ -54,20 +54,6 @@ def tm_exchange_current_density(c_e, c_s_surf, c_s_max, T):
     return j0_ref * (c_e / 1000) ** 0.5 * (4 * x * (1 - x)) ** (w / 2)
 
 
-def lrmo_diffusivity(sto, T):
-    """Effective Li diffusivity [m2.s-1] of a particle with a Li-deficient surface layer.
-
-    Bulk (radius R - delta) and layer (thickness delta, diffusivity ratio k) in series:
-    R / D_eff = (R - delta) / D_bulk + delta / (k D_bulk). Sun et al. 2025
-    (doi:10.1039/d5ee00430f) find a lower Li+ migration barrier in Li-poor cells, hence k > 1.
-    """
-    d_bulk = pybamm.Parameter("Positive particle bulk diffusivity [m2.s-1]")
-    radius = pybamm.Parameter("Positive particle radius [m]")
-    delta = pybamm.Parameter("Li-deficient layer thickness [m]")
-    ratio = pybamm.Parameter("Li-deficient layer diffusivity ratio")
-    return d_bulk * radius / (radius - delta + delta / ratio)
-
-
 def stoichiometry_table(stoichiometry, values, name: str):
     """A parameter function of the working-electrode stoichiometry from a table of fitted values
     (e.g. a GITT fit's per-pulse diffusivities): linear in log10 of the value between the table
