@@ -65,14 +65,14 @@ def test_a_set_with_its_own_1c_runs_at_that_current():
 
 
 def test_first_cycle_budget_closes():
-    """The irreversible capacity of the pristine first cycle is the O2 that left the lattice
-    (4 e- each, none recaptured without RuO2) plus the Li the host did not take back; the rest
-    is the double layer and solver tolerance: under 1 mAh/g."""
+    """The irreversible capacity of the pristine first cycle is the model's own split (sites
+    lost, Li stranded per couple, electrolyte; no Li2O2 without RuO2); the rest is the double
+    layer and solver tolerance: under 0.1 mAh/g."""
     budget = ex.first_cycle_budget("pristine").set_index("item")["mAh_per_g"]
     irreversible = budget["irreversible (charge - discharge)"]
     assert irreversible > 0
-    assert budget["O2 recaptured and reduced back on discharge"] == 0
-    assert abs(budget["not explained by the above"]) < 1.0
+    assert budget["Li taken up as Li2O2 on RuO2"] == 0
+    assert abs(budget["not explained by the above"]) < 0.1
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +92,10 @@ def test_rate_test_capacity_falls_with_c_rate(ru1_rates):
     q = frame["discharge_capacity_mAh_per_g"].to_numpy()
     assert np.all(np.diff(q) < 0)
     assert 150 < q[0] < 400 and q[-1] > 0
-    # after formation the cycle is nearly reversible: CE within a few percent of one
-    assert frame["coulombic_efficiency"].between(0.9, 1.02).all()
+    # after formation a cycle up to 2C is nearly reversible: CE within a few percent of one (at
+    # 5C the discharge leaves stranded what the charge took out of the slow oxygen couple)
+    slow = frame["c_rate"] <= 2
+    assert frame.loc[slow, "coulombic_efficiency"].between(0.95, 1.02).all()
     assert frame["mean_discharge_voltage_V"].between(2.0, 4.8).all()
 
 
@@ -340,41 +342,3 @@ def test_bad_options_are_one_sentence_naming_the_option(call, option):
     with pytest.raises(InputError, match=option) as error:
         call()
     assert "\n" not in str(error.value)
-
-
-class _Solution:
-    """Just enough of a pybamm.Solution for the adapter's variable look-up: named entries."""
-
-    def __init__(self, entries: dict):
-        self._entries = {name: np.asarray(v) for name, v in entries.items()}
-        self.all_models = [type("Model", (), {"variables": self._entries})()]
-
-    def __getitem__(self, name):
-        return type("Variable", (), {"entries": self._entries[name]})()
-
-
-def test_the_adapter_reads_the_rebuilt_models_names_first():
-    """The rebuilt model gives O2 per gram and the oxidised lattice-oxygen fraction by name;
-    today's gives O2 per m3 of electrode (converted with the electrode volume and its active
-    mass) and the O-redox reservoir's oxidised share."""
-    values = lab.parameter_values("Ru-1")
-    new = {
-        "Released oxygen [umol.g-1]": [0.0, 5.0],
-        "X-averaged oxidised lattice oxygen fraction": [0.1, 0.2],
-        "X-averaged positive electrode oxygen redox oxidised fraction": [0.7, 0.8],
-        "X-averaged released oxygen [mol.m-3]": [0.0, 1.0],
-    }
-    solution = _Solution(new)
-    np.testing.assert_array_equal(lab.oxygen_umol_per_g(solution, values, "released"), [0, 5])
-    np.testing.assert_array_equal(lab.oxidised_lattice_oxygen_fraction(solution), [0.1, 0.2])
-
-    old = {k: v for k, v in new.items() if "umol" not in k and "lattice" not in k}
-    solution = _Solution(old)
-    electrode_m3 = 20e-6 * 0.01 * 0.0154  # 20 um x 1 cm x 1.54 cm
-    per_g = 1e6 * electrode_m3 / _mass_g("Ru-1")  # mol per m3 of electrode -> umol per g
-    np.testing.assert_allclose(
-        lab.oxygen_umol_per_g(solution, values, "released"), [0, per_g], rtol=1e-12
-    )
-    np.testing.assert_array_equal(lab.oxidised_lattice_oxygen_fraction(solution), [0.7, 0.8])
-    with pytest.raises(KeyError, match="Escaped oxygen"):
-        lab.oxygen_umol_per_g(solution, values, "escaped")

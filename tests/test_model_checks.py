@@ -167,7 +167,7 @@ def test_zoo_registry_discovers_the_entry_point():
     """The installed zoo finds the LRMO entry via its entry point and credits this package."""
     entry = _registered_entry()
     assert entry.external
-    assert entry.load().__module__ == "lrmo_cell.models.lrmo"
+    assert entry.load().__module__ == "lrmo_cell.models.lrmo.model"
 
 
 def test_models_and_sets_are_registered_by_entry_point():

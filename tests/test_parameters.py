@@ -55,8 +55,7 @@ def test_treated_sets_patch_the_pristine_set():
     ru1 = load_parameter_set("Ru-1")
     assert read_parameter_file("Ru-1")["base"] == SAMPLE_SETS["pristine"]
     assert (
-        ru1["Oxygen loss exchange-current density [A.m-2]"]
-        == pristine["Oxygen loss exchange-current density [A.m-2]"]
+        ru1["Oxygen release rate constant [s-1]"] == pristine["Oxygen release rate constant [s-1]"]
     )
     assert ru1["RuO2 mass fraction in active powder"] == pytest.approx(RU1_RUO2_MASS_FRACTION)
     assert pristine["RuO2 mass fraction in active powder"] == 0
@@ -64,7 +63,8 @@ def test_treated_sets_patch_the_pristine_set():
 
 def test_functions_are_imported():
     values = load_parameter_set("Ru-1")
-    assert callable(values["Positive electrode OCP [V]"])
+    assert callable(values["Primary: Positive electrode OCP [V]"])
+    assert callable(values["Secondary: Positive electrode OCP [V]"])
     assert callable(values["Electrolyte conductivity [S.m-1]"])
 
 
@@ -117,10 +117,11 @@ def test_lithium_capacity_matches_the_measured_composition():
     # Li1.20Mn0.555Ni0.158Co0.080O2 (Sun et al. 2025): M = 84.81 g/mol; Ni 2 e + Co 1 e = 0.396 Li
     molar_mass = 1.2 * 6.94 + 0.555 * 54.938 + 0.158 * 58.693 + 0.080 * 58.933 + 2 * 15.999
     values = load_parameter_set("pristine")
-    c_tm = values["Maximum concentration in positive electrode [mol.m-3]"]
-    assert c_tm == pytest.approx(
-        0.396 * values["LRMO density [kg.m-3]"] / (molar_mass / 1000), 1e-3
-    )
+    sites = values["Primary: Maximum concentration in positive electrode [mol.m-3]"]
+    density = values["LRMO density [kg.m-3]"]
+    assert sites == pytest.approx(1.2 * density / (molar_mass / 1000), 1e-3)
+    tm = sites * values["TM-redox share of Li sites"]
+    assert tm == pytest.approx(0.396 * density / (molar_mass / 1000), 1e-2)
 
 
 def test_treatment_reproduces_ru1_and_is_pristine_at_zero():
