@@ -100,9 +100,13 @@ def test_impedance_is_passive_and_grows_with_the_densified_film():
     assert np.all(z[0.0].real > 0)
     assert np.all(-z[0.0].imag > 0)
     # A finite particle is a blocking electrode at low frequency: a capacitor, -Im Z = 1/(w C),
-    # so over the lowest half decade -Im Z rises by sqrt(10); the residual diffusion (Warburg,
-    # slope 1/2) contribution still present there moves it by 0.12%: 1% allowed.
-    np.testing.assert_allclose(z[0.0].imag[0] / z[0.0].imag[1], np.sqrt(10), rtol=0.01)
+    # so over the lowest half decade -Im Z rises by sqrt(10); the as-made oxygen couple's
+    # one-way activation reaction leaves a small DC leak in parallel, which keeps the rise 11%
+    # short of it at 1e-4 Hz and still 10% short at 1e-6 Hz: 15% allowed, and the rise must be
+    # more than a Warburg tail's 10**0.25.
+    ratio = z[0.0].imag[0] / z[0.0].imag[1]
+    np.testing.assert_allclose(ratio, np.sqrt(10), rtol=0.15)
+    assert ratio > 10**0.25
     added = z[0.01].real - z[0.0].real
     low = frequencies < 1e-2
     assert np.all(added[low] > 0)
