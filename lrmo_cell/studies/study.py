@@ -431,10 +431,10 @@ def run_study(
     resume: bool = False,
     overwrite: bool = False,
     progress: bool | None = None,
-) -> str:
-    """Compute every point of ``study`` into the Parquet file ``out``; return what happened:
+) -> tuple[str, int]:
+    """Compute every point of ``study`` into the Parquet file ``out``; return what happened,
     "computed", "resumed" (parts of a stopped run were kept) or "reused" (``out`` already holds
-    this study).
+    this study), and how many points were kept rather than computed.
 
     ``client``: a ``dask.distributed.Client`` or None (this process). A stopped run's parts are
     adopted only with ``resume``; an existing ``out`` that is not this study is replaced only
@@ -458,7 +458,7 @@ def run_study(
             remove_stale_temporaries(store.out)
             if finished_manifest(store.out) == spec:
                 store.discard()
-                return "reused"
+                return "reused", total
             check_out(study, store.out, chunk_size, resume, overwrite)
             store.claim(spec)
             # a run killed after streaming the final table left it complete in the folder
@@ -479,4 +479,4 @@ def run_study(
             # a run refused before it claimed the folder leaves no empty folder behind
             with contextlib.suppress(OSError):
                 store.folder.rmdir()
-    return "resumed" if len(pending) < len(bounds) else "computed"
+    return ("resumed" if len(pending) < len(bounds) else "computed"), done

@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         client = make_client("local", "--workers", workers)
     start = time.perf_counter()
     try:
-        status = run_study(study, out, chunk_size, client, args.resume, args.overwrite)
+        status, kept = run_study(study, out, chunk_size, client, args.resume, args.overwrite)
     except KeyboardInterrupt:
         print(
             f"lrmo-cell study: interrupted; the finished points are kept in {out}.parts: run "
@@ -135,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
     failed = sum(1 for e in table if e)
     said = {
         "computed": f"written to {out}",
-        "resumed": f"resumed from {out}.parts, written to {out}",
+        "resumed": f"{kept} kept from {out}.parts, the rest computed; written to {out}",
         "reused": f"{out} already held this study, reused",
     }[status]
     print(f"{len(table)} points in {seconds:.1f} s, {failed} failed; {said}")
