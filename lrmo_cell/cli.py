@@ -16,6 +16,7 @@ from lrmo_cell.errors import InputError
 # part modules that define ``register(subparsers)``; each sub-command sets ``func`` on its parser
 COMMAND_MODULES = (
     "lrmo_cell.design.commands",
+    "lrmo_cell.studies.at_rate_commands",  # adds --at-rate to design: after it
     "lrmo_cell.models.commands",
     "lrmo_cell.fitting.commands",
     "lrmo_cell.experiments.commands",

@@ -1,4 +1,8 @@
-"""``lrmo-cell design``: evaluate, what-if (--set) and inverse-design (--solve) a pouch cell."""
+"""``lrmo-cell design``: evaluate, what-if (--set) and inverse-design (--solve) a pouch cell.
+
+The physics (``--at-rate``, and designs whose cathode performance comes from the LRMO model)
+sits above this layer: ``lrmo_cell.studies.at_rate_commands`` adds its options to this parser
+and hands :func:`run` a ``physics`` object, so that nothing here imports the model."""
 
 from __future__ import annotations
 
@@ -23,7 +27,11 @@ def register(subparsers) -> None:
         help="override an input, e.g. cathode.loading_mg_per_cm2=25 (repeatable)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--plot", metavar="PNG", help="write a stacked bar of the mass breakdown")
+    parser.add_argument(
+        "--plot",
+        metavar="PNG",
+        help="write a stacked bar of the mass breakdown (with --at-rate: the voltage losses)",
+    )
     parser.add_argument(
         "--sources", action="store_true", help="list every input with its value and source"
     )
@@ -69,7 +77,10 @@ def _parse_bounds(text: str | None) -> tuple[float, float] | None:
     return bounds
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, physics=None) -> int:
+    """The command; ``physics`` (from the layer above) has ``c_rate`` (None: nominal only),
+    ``resolve(design)``, ``at_rate(design)``, ``table(result)`` and ``plot(result, path, title)``.
+    """
     import json
 
     from lrmo_cell.design.report import plot_mass_breakdown, summary, table
@@ -85,6 +96,10 @@ def run(args: argparse.Namespace) -> int:
         target, value = _parse_target(args.target)
         bounds = _parse_bounds(args.bounds)
     design = load_design(args.file, parse_set(args.set))
+    if design.needs_model:
+        if physics is None:
+            raise InputError('cathode.performance_from = "model" needs the LRMO model to run')
+        design = physics.resolve(design)
     solution = None
     if args.solve:
         from lrmo_cell.design.inverse import solve
@@ -102,7 +117,13 @@ def run(args: argparse.Namespace) -> int:
             "interval": list(solution.interval),
             "note": solution.note,
         }
-    if args.plot:
+    at_rate = None
+    if physics is not None and physics.c_rate is not None:
+        at_rate = physics.at_rate(design)
+        report["at_rate"] = {k: v for k, v in at_rate.items() if k != "curve"}
+    if args.plot and at_rate is not None:
+        physics.plot(at_rate, args.plot, design.name)
+    elif args.plot:
         plot_mass_breakdown(report, args.plot)
     if args.json:
         print(json.dumps(report, indent=2))
@@ -114,4 +135,6 @@ def run(args: argparse.Namespace) -> int:
             f"{solution.achieved:.6g} (target {solution.target_value:g}){note}\n"
         )
     print(table(report, with_sources=args.sources))
+    if at_rate is not None:
+        print("\n" + physics.table(at_rate))
     return 0

@@ -82,6 +82,12 @@ class Design:
         return self.options["anode.type"]
 
     @property
+    def needs_model(self) -> bool:
+        """The cathode's capacity and mean voltage are still to come from the LRMO model
+        (``cathode.performance_from = "model"``: ``lrmo_cell.studies.cell_physics``)."""
+        return "cathode.specific_capacity_mAh_per_g" not in self.values
+
+    @property
     def electrolyte_mode(self) -> str:
         return "g_per_Ah" if "electrolyte.g_per_Ah" in self.values else "pore_fill"
 
@@ -309,6 +315,11 @@ def evaluate(
     if check:
         check_ranges(design, overrides, where="override")
     p = {**design.values, **overrides}
+    if "cathode.specific_capacity_mAh_per_g" not in p:
+        raise InputError(
+            'cathode.performance_from = "model" needs the LRMO model to run first: '
+            "lrmo_cell.studies.cell_physics.resolve_performance(design), or lrmo-cell design"
+        )
     geo = _layout(p)
     faces, n = geo["faces"], geo["n"]
     cat = _cathode(p, check)

@@ -38,8 +38,14 @@ class Cell(_Section):
     n_cathode_layers: int = Field(ge=1, le=500, description="double-sided cathode sheets")
 
 
+#: ``cathode.performance_from`` value that asks the LRMO model for the cathode's performance
+MODEL = "model"
+
+
 class Cathode(_Section):
     material: str = "cathode"
+    # the parameter set of the cathode material, which the physics coupling runs
+    parameter_set: str | None = None
     performance_from: str | None = None
     c_rate: float | None = Field(default=None, gt=0, le=100)
     specific_capacity_mAh_per_g: float | None = Field(default=None, gt=0, le=1000)
@@ -77,6 +83,11 @@ class Cathode(_Section):
                 )
             if self.c_rate is None:
                 raise ValueError("cathode.performance_from needs cathode.c_rate (> 0)")
+            if self.performance_from == MODEL and self.parameter_set is None:
+                raise ValueError(
+                    f'cathode.performance_from = "{MODEL}" needs cathode.parameter_set '
+                    "(the set the model runs, e.g. Ru-1)"
+                )
         elif any(v is None for v in explicit):
             raise ValueError(
                 "cathode needs specific_capacity_mAh_per_g and mean_voltage_V "
@@ -177,6 +188,16 @@ class DesignFile(_Section):
     electrolyte: Electrolyte
     tabs: Tabs
     pouch: Pouch
+
+    @model_validator(mode="after")
+    def _model_performance_needs_li_metal(self):
+        if self.cathode.performance_from == MODEL and self.anode.type != "li_metal":
+            raise ValueError(
+                f'cathode.performance_from = "{MODEL}" is for Li-metal designs (a graphite '
+                "cell's capacity is set by its Li inventory, not by the cathode alone); "
+                "use lrmo-cell design --at-rate for a graphite design"
+            )
+        return self
 
 
 SECTIONS = {
@@ -405,7 +426,9 @@ def _to_design(model: DesignFile, sources: dict[str, str], path: Path) -> Design
                 integer_fields.add(key)
             if key not in sources:
                 sources[key] = (info.json_schema_extra or {}).get("source", "default")
-    if model.cathode.performance_from is not None:
+    if model.cathode.parameter_set is not None:
+        _check_parameter_set(model.cathode.parameter_set, path.parent, model.anode.type)
+    if model.cathode.performance_from not in (None, MODEL):
         perf = read_performance(model.cathode.performance_from, model.cathode.c_rate, path.parent)
         for field in ("specific_capacity_mAh_per_g", "mean_voltage_V"):
             values[f"cathode.{field}"] = perf[field]
@@ -420,3 +443,21 @@ def _to_design(model: DesignFile, sources: dict[str, str], path: Path) -> Design
         integer_fields=frozenset(integer_fields),
         path=str(path),
     )
+
+
+def _check_parameter_set(name_or_path: str, relative_to: Path, anode_type: str) -> None:
+    """Refuse a cathode.parameter_set that names no set, or a set of the other kind of cell
+    (graphite full cell vs half cell against Li metal), at load, before any model runs."""
+    from lrmo_cell.parameters.io import parameter_sources, resolve_parameter_file
+
+    try:
+        path = resolve_parameter_file(name_or_path, relative_to)
+        full_cell = "Negative particle radius [m]" in parameter_sources(path)
+    except InputError as err:
+        raise InputError(f"cathode.parameter_set: {err}") from None
+    graphite = anode_type == "graphite"
+    if full_cell != graphite:
+        wanted = "a graphite full-cell set" if graphite else "a half-cell set against Li metal"
+        raise InputError(
+            f"cathode.parameter_set must be {wanted} for this {anode_type} design, got {path.stem}"
+        )
