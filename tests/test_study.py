@@ -16,7 +16,7 @@ from lrmo_cell.cli import main
 from lrmo_cell.design.core import COMPONENTS
 from lrmo_cell.errors import InputError
 from lrmo_cell.studies import study as study_module
-from lrmo_cell.studies.study import physics_overrides, run_study
+from lrmo_cell.studies.study import point_parameter_values, run_study
 from lrmo_cell.studies.study_report import pareto_front, read_results, sobol_indices
 from lrmo_cell.studies.study_spec import load_study, sampler
 
@@ -147,20 +147,51 @@ def test_the_treatment_input_reproduces_the_calibrated_ru1_set(tmp_path):
     assert row["capacity_retention"] == pytest.approx(capacity.iloc[1] / capacity.iloc[0], rel=1e-6)
 
 
-def test_the_model_electrode_carries_the_designs_powder_loading(tmp_path):
+@pytest.mark.parametrize("rucl3_mg_per_ml", [0.0, 0.6])
+def test_a_treated_design_point_keeps_the_designs_powder(tmp_path, rucl3_mg_per_ml):
+    """The design fixes the active powder per area (loading x active fraction); the treatment
+    changes how much of it is RuO2, never how much there is."""
     from lrmo_cell.models.cycling import active_powder_mass_g
 
     path = write(
         tmp_path,
         DESIGN + 'parameter_set = "pristine"\noutputs = ["capacity_retention"]\n[inputs]\n'
-        f"{LOADING} = {{ values = [12.0, 30.0] }}\n",
+        f'{LOADING} = {{ values = [12.0, 30.0] }}\n"treatment.rucl3_mg_per_ml" = '
+        "{ values = [0.0, 0.6] }\n",
     )
     study = load_study(path)
     for loading in (12.0, 30.0):
-        p = {**study.parameter_values, **physics_overrides(study, {LOADING[1:-1]: loading})}
-        area_cm2 = p["Electrode height [m]"] * p["Electrode width [m]"] * 1e4
-        # the pristine set carries no RuO2, so its powder is the design's 97% active share
-        assert 1e3 * active_powder_mass_g(p) / area_cm2 == pytest.approx(0.97 * loading, rel=1e-9)
+        inputs = {LOADING[1:-1]: loading, "treatment.rucl3_mg_per_ml": rucl3_mg_per_ml}
+        values = point_parameter_values(study, inputs)
+        area_cm2 = values["Electrode height [m]"] * values["Electrode width [m]"] * 1e4
+        # the design's cathode is 97% active powder
+        assert 1e3 * active_powder_mass_g(values) / area_cm2 == pytest.approx(
+            0.97 * loading, rel=1e-9
+        )
+        # Ru-1's 0.46 wt% at 0.2 mg/mL, in proportion to the RuCl3 concentration
+        assert values["RuO2 mass fraction in active powder"] == pytest.approx(
+            0.0046 * rucl3_mg_per_ml / 0.2, rel=1e-9
+        )
+
+
+def test_the_cells_energy_after_cycles_agrees_with_the_at_rate_discharge(tmp_path):
+    """One cycle at 1C after formation is also what at_rate discharges: the stack energy from the
+    pair's energy per kg of powder (this module) and from the pair count (cell_physics) must
+    be the same Wh/kg."""
+    path = write(
+        tmp_path,
+        DESIGN + 'outputs = ["specific_energy_after_cycles_Wh_per_kg", '
+        '"specific_energy_at_rate_Wh_per_kg", "specific_energy_Wh_per_kg"]\n[inputs]\n'
+        f"{LOADING} = {{ values = [20.0] }}\n[protocol]\nc_rate = 1.0\ncycles = 1\n",
+    )
+    run_study(load_study(path), tmp_path / "r.parquet")
+    row = pd.read_parquet(tmp_path / "r.parquet").iloc[0]
+    assert row["error"] == ""
+    assert row["specific_energy_after_cycles_Wh_per_kg"] == pytest.approx(
+        row["specific_energy_at_rate_Wh_per_kg"], rel=1e-6
+    )
+    # and 1C gives less than the designer's nominal 0.1C figure
+    assert row["specific_energy_at_rate_Wh_per_kg"] < row["specific_energy_Wh_per_kg"]
 
 
 def test_a_point_whose_solver_fails_keeps_its_error_and_the_study_goes_on(tmp_path):
@@ -295,6 +326,11 @@ def test_the_report_is_drawn_from_the_table_alone(tmp_path, monkeypatch, capsys)
             + 'outputs = ["mass_g"]\n[inputs]\n'
             + f"{LOADING} = {{ low = 30, high = 15 }}\n",
             "low must be below high",
+        ),
+        (
+            DESIGN + 'outputs = ["energy_at_rate_Wh"]\n[inputs]\n'
+            '"treatment.rucl3_mg_per_ml" = { values = [0.1] }\n',
+            "cannot change it",
         ),
     ],
 )

@@ -34,7 +34,6 @@ MAX_ERROR_CHARS = 300
 #: designer-only points are so cheap that only large chunks pay for the task overhead
 PHYSICS_CHUNK, DESIGN_CHUNK = 1, 200_000
 THICKNESS = "Positive electrode thickness [m]"
-RUCL3 = "RuCl3 treatment concentration [mg.mL-1]"
 
 
 class PointError(RuntimeError):
@@ -60,26 +59,27 @@ class Point:
         self.study, self.inputs, self.design = study, inputs, design
 
     @functools.cached_property
-    def parameter_overrides(self) -> dict:
-        return physics_overrides(self.study, self.inputs)
+    def cell_design(self):
+        """The study's design with this point's design inputs."""
+        study = self.study
+        values = {k: v for k, v in self.inputs.items() if k in study.design.values}
+        return study.design.with_values(values, f"study {study.name}: input of this point")
 
     @functools.cached_property
     def cycling(self):
-        """The per-cycle frame of this point's cells under the study's protocol."""
-        from lrmo_cell.models.cycling import simulate_cycling
+        """The per-cycle frame of this point's cell under the study's protocol."""
+        from lrmo_cell.models.cycling import run_experiment, summarise_cycles
 
         protocol = self.study.protocol
-        return simulate_cycling(
-            self.study.parameter_set,
-            protocol["c_rate"],
-            protocol["cycles"],
-            protocol["formation_c_rate"],
-            protocol["formation_cycles"],
-            protocol["v_min"],
-            protocol["v_max"],
-            parameter_overrides=self.parameter_overrides,
-            show_progress=False,
+        values = point_parameter_values(self.study, self.inputs)
+        steps = [
+            (protocol["formation_c_rate"], protocol["formation_cycles"]),
+            (protocol["c_rate"], protocol["cycles"]),
+        ]
+        solution, rates = run_experiment(
+            values, [s for s in steps if s[1] > 0], v_min=protocol["v_min"], v_max=protocol["v_max"]
         )
+        return summarise_cycles(solution, rates, values)
 
     @functools.cached_property
     def cycling_rows(self):
@@ -95,54 +95,61 @@ class Point:
 
     @functools.cached_property
     def at_rate(self) -> dict:
-        raise PointError(AT_RATE_MISSING)
+        from lrmo_cell.studies.cell_physics import at_rate
+
+        return at_rate(self.cell_design, self.study.protocol["c_rate"])
 
 
-AT_RATE_MISSING = (
-    "the at-rate outputs are not available yet: they need "
-    "lrmo_cell.studies.cell_physics.at_rate, which has not landed"
-)
+def point_parameter_values(study: Study, inputs: dict):
+    """The PyBaMM parameter values of one point's cell.
 
-
-def physics_overrides(study: Study, inputs: dict) -> dict:
-    """The parameter values a point changes in the study's set, name -> value.
-
-    With a design, the model's cathode carries the design's areal loading of active powder: its
-    thickness is the set's, scaled by the design's powder loading over the set's (the set's
-    porosity and composition stay). The treatment (the point's ``treatment.rucl3_mg_per_ml``, or
-    the set's own) is applied to that electrode through ``treatment_parameters``, then any
-    ``parameter.NAME`` inputs.
+    With a design: one electrode pair of the point's design
+    (:func:`lrmo_cell.studies.cell_physics.electrode_pair_parameter_values`: the design's
+    loading, porosity and thickness, the material of the study's set); else the set itself.
+    Then the point's treatment (``treatment_parameters``: the Li-deficient layer and RuO2 share)
+    and its ``parameter.NAME`` inputs.
     """
-    from lrmo_cell.models.cycling import active_powder_mass_g
+    import pybamm
+
+    from lrmo_cell.parameters import load_parameter_set
     from lrmo_cell.parameters.treatment import treatment_parameters
 
-    p = study.parameter_values
-    area_m2 = p["Electrode height [m]"] * p["Electrode width [m]"]
-    overrides = {}
-    thickness_m = p[THICKNESS]
     if study.design is not None:
-        values = {**study.design.values, **inputs}
-        design_g_per_m2 = (
-            10 * values["cathode.loading_mg_per_cm2"] * values["cathode.active_fraction"]
-        )
-        set_g_per_m2 = active_powder_mass_g(p) / area_m2
-        thickness_m *= design_g_per_m2 / set_g_per_m2
-        overrides[THICKNESS] = thickness_m
-    strength = inputs.get(TREATMENT, p.get(RUCL3))
-    if strength is not None:
-        treated = treatment_parameters(
-            float(strength),
-            powder_volume_fraction=p["Positive electrode powder volume fraction"],
-            lrmo_density_kg_per_m3=p["LRMO density [kg.m-3]"],
-            electrode_volume_m3=thickness_m * area_m2,
-        )
-        overrides.update({name: entry["value"] for name, entry in treated.items()})
-        # the sets run at their nominal capacity's current unless an experiment says otherwise
-        overrides["Current function [A]"] = overrides["Nominal cell capacity [A.h]"]
-    for name, value in inputs.items():
-        if name.startswith(PARAMETER_PREFIX):
-            overrides[name.removeprefix(PARAMETER_PREFIX)] = float(value)
-    return overrides
+        from lrmo_cell.studies.cell_physics import electrode_pair_parameter_values
+
+        values = electrode_pair_parameter_values(Point(study, inputs, {}).cell_design)
+    else:
+        values = pybamm.ParameterValues(load_parameter_set(study.parameter_set))
+    if TREATMENT in inputs:
+        area_m2 = values["Electrode height [m]"] * values["Electrode width [m]"]
+        treated = {
+            name: entry["value"]
+            for name, entry in treatment_parameters(
+                float(inputs[TREATMENT]),
+                powder_volume_fraction=values["Positive electrode powder volume fraction"],
+                lrmo_density_kg_per_m3=values["LRMO density [kg.m-3]"],
+                electrode_volume_m3=values[THICKNESS] * area_m2,
+            ).items()
+        }
+        if study.design is None:
+            # as the treated sets are written (lrmo_cell.models.calibrate): the powder's volume
+            # share of the electrode stays, the cell runs at its nominal capacity's current
+            treated["Current function [A]"] = treated["Nominal cell capacity [A.h]"]
+        else:
+            # the design fixes the powder's mass: the RuO2 takes its share of it from the LRMO
+            ruo2 = "RuO2 mass fraction in active powder"
+            eps = "Positive electrode active material volume fraction"
+            treated[eps] = values[eps] * (1 - treated[ruo2]) / (1 - values[ruo2])
+            del treated["Nominal cell capacity [A.h]"]
+        values.update(treated)
+    values.update(
+        {
+            name.removeprefix(PARAMETER_PREFIX): float(value)
+            for name, value in inputs.items()
+            if name.startswith(PARAMETER_PREFIX)
+        }
+    )
+    return values
 
 
 def _design(name: str, better: str = "max") -> Output:
@@ -170,19 +177,11 @@ def _retention(point: Point, column: str) -> float:
 
 
 def _specific_energy_after_cycles(point: Point) -> float:
-    """The as-built cell's Wh/kg in its last cycle: the designer's capacity scaled by the model's
-    cathode capacity over the design's nominal one, at the model's mean voltage less the
-    anode's (exact for a Li-metal cell, whose cathode alone sets the capacity)."""
-    last = point.cycling_rows.iloc[-1]
-    values = {**point.study.design.values, **point.inputs}
-    d = point.design
-    capacity_ah = (
-        d["capacity_Ah"]
-        * last["discharge_capacity_mAh_per_g"]
-        / values["cathode.specific_capacity_mAh_per_g"]
-    )
-    anode_v = values["cathode.mean_voltage_V"] - d["mean_voltage_V"]
-    return float(1e3 * capacity_ah * (last["mean_discharge_voltage_V"] - anode_v) / d["mass_g"])
+    """The cell's Wh/kg in its last cycle: the model's electrode pair is the design's, so its
+    energy per kg of active powder times the design's powder is the stack's energy, over the
+    designer's cell mass."""
+    energy_wh_per_kg = point.cycling_rows["discharge_energy_Wh_per_kg"].iloc[-1]
+    return float(energy_wh_per_kg * point.design["mass_cathode_active_g"] / point.design["mass_g"])
 
 
 def _registry() -> dict[str, Output]:
@@ -268,10 +267,18 @@ def check_outputs(study: Study) -> None:
             hint = f"; did you mean {' or '.join(close)}?" if close else ""
             raise InputError(f"outputs: unknown output {name!r}{hint}")
         output = OUTPUTS[name]
-        if output.needs == "at_rate":
-            raise InputError(f"outputs: {name}: {AT_RATE_MISSING}")
         if output.needs in ("design", "at_rate") and study.design is None:
             raise InputError(f"outputs: {name} is a cell output, so the study needs design = FILE")
+        if output.needs == "at_rate":
+            if study.parameter_set is None:
+                raise InputError(f"outputs: {name} needs the design's cathode.parameter_set")
+            varied = [i.name for i in study.inputs if i.kind != "design"]
+            if varied:
+                raise InputError(
+                    f"outputs: {name} runs the design's set as it is, so input {varied[0]} "
+                    "cannot change it; the cycling outputs (e.g. "
+                    "specific_energy_after_cycles_Wh_per_kg) follow every input"
+                )
         if output.needs == "cycling":
             if study.parameter_set is None:
                 raise InputError(
@@ -304,12 +311,6 @@ def check_outputs(study: Study) -> None:
             f"input {varies_physics[0]} changes only the model, but no output runs it; add "
             "capacity_retention or another model output"
         )
-    if physics and study.design is not None:
-        if "Negative particle radius [m]" in study.parameter_values:
-            raise InputError(
-                "parameter_set: a study of a design runs the model as a Li-metal half cell; "
-                f"{study.parameter_set} is a full-cell set"
-            )
 
 
 def columns(study: Study) -> list[str]:

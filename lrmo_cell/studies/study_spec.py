@@ -268,25 +268,36 @@ def load_study(name_or_path: str | Path) -> Study:
     document = _read(path)
     top = ("name", "description", "design", "parameter_set", "outputs")
     _unknown(document, (*top, "sampling", "inputs", "protocol", "prices", "report"), "")
+    from lrmo_cell.parameters.io import SAMPLE_SETS, load_parameter_set, resolve_parameter_file
+
     design = parameter_values = None
+    parameter_set = document.get("parameter_set")
+    if parameter_set is not None:
+        text = str(parameter_set)
+        local = path.parent / text
+        parameter_set = str(local.resolve()) if local.is_file() else SAMPLE_SETS.get(text, text)
+        resolve_parameter_file(parameter_set)
     if "design" in document:
         from lrmo_cell.design.schema import load_design
 
         text = str(document["design"])
         local = path.parent / text
-        design = load_design(local if local.is_file() else text)
-    parameter_set = document.get("parameter_set")
-    if parameter_set is not None:
-        from lrmo_cell.parameters.io import SAMPLE_SETS, load_parameter_set, resolve_parameter_file
-
-        text = str(parameter_set)
-        local = path.parent / text
-        parameter_set = str(local) if local.is_file() else SAMPLE_SETS.get(text, text)
-        resolve_parameter_file(parameter_set)
-        loaded = load_parameter_set(parameter_set, complete=True)
-        parameter_values = {k: v for k, v in sorted(loaded.items()) if isinstance(v, int | float)}
+        # the study's set is the design's cathode material (checked there: the kind of cell)
+        overrides = {} if parameter_set is None else {"cathode.parameter_set": parameter_set}
+        design = load_design(local if local.is_file() else text, overrides)
+        if design.needs_model:
+            raise InputError(
+                'design: cathode.performance_from = "model" is not for studies yet; give the '
+                "design cathode.specific_capacity_mAh_per_g and cathode.mean_voltage_V"
+            )
+        name = design.options.get("cathode.parameter_set")
+        if name is not None:
+            parameter_set = str(resolve_parameter_file(name, Path(design.path).parent))
     if design is None and parameter_set is None:
         raise InputError("a study needs design = FILE and/or parameter_set = NAME")
+    if parameter_set is not None:
+        loaded = load_parameter_set(parameter_set, complete=True)
+        parameter_values = {k: v for k, v in sorted(loaded.items()) if isinstance(v, int | float)}
 
     sampling = _table(document, "sampling")
     _unknown(sampling, ("method", "points", "seed"), "sampling.")
