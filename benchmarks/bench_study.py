@@ -4,7 +4,7 @@
 
 1. points per second of a physics study (Latin hypercube over RuCl3 treatment strength and
    cathode loading of the Ru-1 || Li metal pouch; each point one electrode pair through
-   formation and ``--cycles`` cycles at 1C) in one process and on a 2-worker LocalCluster,
+   ``--cycles`` cycles at 1C, no formation) in one process and on a 2-worker LocalCluster,
    and the parallel efficiency (2-worker rate / (2 x one-process rate)). The workers import the
    model before the clock starts, as a long study's workers have long done;
 2. designs per second of a designer-only study (a 2000 x 2000 grid, in one process), the
@@ -31,6 +31,7 @@ seed = 1
 [protocol]
 c_rate = 1.0
 cycles = {cycles}
+formation_cycles = 0
 """
 DESIGNS = """design = "ru1_li_metal_5p83Ah"
 outputs = ["specific_energy_Wh_per_kg", "energy_density_Wh_per_L", "thickness_mm"]
@@ -78,7 +79,7 @@ def main() -> None:
     failed = int((pd.read_parquet(folder / "two.parquet")["error"] != "").sum())
     rate_one, rate_two = args.points / one, args.points / two
     print(
-        f"physics study, {args.points} points (formation + {args.cycles} cycles at 1C each, "
+        f"physics study, {args.points} points ({args.cycles} cycles at 1C each, "
         f"{failed} failed):"
     )
     print(f"  one process:           {one:7.1f} s -> {rate_one:.3g} points/s")
