@@ -79,8 +79,7 @@ def main() -> None:
     failed = int((pd.read_parquet(folder / "two.parquet")["error"] != "").sum())
     rate_one, rate_two = args.points / one, args.points / two
     print(
-        f"physics study, {args.points} points ({args.cycles} cycles at 1C each, "
-        f"{failed} failed):"
+        f"physics study, {args.points} points ({args.cycles} cycles at 1C each, {failed} failed):"
     )
     print(f"  one process:           {one:7.1f} s -> {rate_one:.3g} points/s")
     print(f"  LocalCluster, 2 workers: {two:5.1f} s -> {rate_two:.3g} points/s")
