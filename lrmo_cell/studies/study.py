@@ -153,7 +153,7 @@ def point_parameter_values(study: Study, inputs: dict):
 
 
 def _design(name: str, better: str = "max") -> Output:
-    return Output(name, "design", better, lambda point: point.design[name], "designer")
+    return Output(name, "design", better, lambda point: point.design[name], "designer, nominal")
 
 
 def _materials_cost(point: Point):
@@ -246,7 +246,13 @@ def _registry() -> dict[str, Output]:
         ("energy_density_at_rate_Wh_per_L", "energy_density_Wh_per_L"),
     )
     outputs += [
-        Output(name, "at_rate", "max", lambda p, k=key: float(p.at_rate[k]), "cell at the rate")
+        Output(
+            name,
+            "at_rate",
+            "max",
+            lambda p, k=key: float(p.at_rate[k]),
+            "one discharge at the rate",
+        )
         for name, key in at_rate
     ]
     return {o.name: o for o in outputs}

@@ -256,8 +256,11 @@ def write_report(results, out) -> list[str]:
     figures = plan(identity)
     names = []
     with staged_dir(out) as folder:
+        from lrmo_cell.studies.study import OUTPUTS
+
         summary = table[identity["outputs"]].describe().T
         summary.insert(0, "failed", table[identity["outputs"]].isna().sum())
+        summary.insert(0, "what", [OUTPUTS[o].help for o in identity["outputs"]])
         summary.to_csv(folder / "summary.csv", index_label="output")
         for x, y in figures["pareto"]:
             draw_pareto(table, x, y, identity, folder)
