@@ -1,6 +1,6 @@
 """Time the LRMO model against PyBaMM's stock degradation model, same protocol, same solver.
 
-    python benchmarks/bench_model.py [--cycles 300] [--sample Ru-1] [--repeat 3]
+    python benchmarks/bench_model.py [--cycles 300] [--sample Ru-1] [--repeat 3] [--dfn-cycles 20]
 
 The protocol is the study's: one 0.1C formation cycle, then ``--cycles`` cycles at 1C, CC charge
 and CC discharge. The LRMO half cell runs it through ``lrmo_cell.simulate_cycling`` (model build
@@ -11,6 +11,7 @@ by ``--cycles``) is printed for each, and both run the 1C cycles without the for
 yardstick's protocol in earlier versions of this script, which gave the LRMO model one cycle and
 two step models more to build). Each run is repeated ``--repeat`` times, interleaved, and the
 fastest and slowest are shown: on shared machines a single run can be off by a second or two.
+Last, the cost of one more 1C cycle of the DFN beside the SPMe's.
 """
 
 from __future__ import annotations
@@ -53,13 +54,19 @@ def main() -> None:
     parser.add_argument("--cycles", type=int, default=300)
     parser.add_argument("--sample", default="Ru-1")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--dfn-cycles", type=int, default=20)
     args = parser.parse_args()
 
     from lrmo_cell.models.cycling import simulate_cycling
 
-    def lrmo(cycles, formation_cycles=1):
+    def lrmo(cycles, formation_cycles=1, base="SPMe"):
         return simulate_cycling(
-            args.sample, 1.0, cycles, formation_cycles=formation_cycles, show_progress=False
+            args.sample,
+            1.0,
+            cycles,
+            formation_cycles=formation_cycles,
+            base=base,
+            show_progress=False,
         )
 
     keys = ("lrmo_0", "lrmo_n", "lrmo_bare", "stock_0", "stock_n", "stock_bare")
@@ -94,6 +101,14 @@ def main() -> None:
         "LRMO / yardstick, fastest runs: "
         f"{min(times['lrmo_n']) / min(times['stock_n']):.2f} with the formation cycle, "
         f"{min(times['lrmo_bare']) / min(times['stock_bare']):.2f} without"
+    )
+    dfn_0 = _timed(lambda: lrmo(0, base="DFN"))[0]
+    dfn_n = _timed(lambda: lrmo(args.dfn_cycles, base="DFN"))[0]
+    spme = (min(times["lrmo_n"]) - min(times["lrmo_0"])) / max(n, 1)
+    dfn = (dfn_n - dfn_0) / args.dfn_cycles
+    print(
+        f"LRMO per further 1C cycle: SPMe {1000 * spme:.0f} ms, DFN {1000 * dfn:.0f} ms "
+        f"({args.dfn_cycles} DFN cycles; DFN / SPMe {dfn / spme:.1f})"
     )
 
 

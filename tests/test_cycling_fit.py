@@ -11,7 +11,7 @@ from lrmo_cell.fitting.cycling import cycling_metrics, response_surface_fit
 from lrmo_cell.models.cycling import simulate_cycling
 from lrmo_cell.parameters import load_parameter_set
 
-HOST_VOLUME = "Host volume lost per lost oxygen [m3.mol-1]"
+RELEASE_RATE = "Oxygen release rate constant [s-1]"
 
 
 def test_cycling_metrics_by_hand():
@@ -47,14 +47,14 @@ def test_response_surface_finds_a_least_squares_optimum_with_few_runs():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("option", [[], ["--no-surrogate"]])
-def test_fit_cycling_recovers_the_host_volume_lost_per_oxygen(tmp_path, option):
-    """Data: the pristine model with 1.5x its host-volume loss per lost oxygen, 0.5 mAh/g and
+def test_fit_cycling_recovers_the_oxygen_release_rate(tmp_path, option):
+    """Data: the pristine model with 1.5x its oxygen release rate constant, 0.5 mAh/g and
     1 mV noise (seeded), 12 cycles. The fit starts from the set's own value and must come back
     within 5% of the truth, with the truth inside its 95% interval, through the response
     surface (default) as through the full model at every evaluation."""
-    truth = 1.5 * load_parameter_set("pristine")[HOST_VOLUME]
+    truth = 1.5 * load_parameter_set("pristine")[RELEASE_RATE]
     data = simulate_cycling(
-        "pristine", 1.0, 11, parameter_overrides={HOST_VOLUME: truth}, show_progress=False
+        "pristine", 1.0, 11, parameter_overrides={RELEASE_RATE: truth}, show_progress=False
     )
     rng = np.random.default_rng(3)
     for column in ("charge_capacity_mAh_per_g", "discharge_capacity_mAh_per_g"):
@@ -63,9 +63,9 @@ def test_fit_cycling_recovers_the_host_volume_lost_per_oxygen(tmp_path, option):
     path = tmp_path / "cycles.csv"
     data.to_csv(path, index=False)
     out = tmp_path / "fit.json"
-    args = ["fit", "cycling", str(path), "--model", "pristine", "--fit", HOST_VOLUME, *option]
+    args = ["fit", "cycling", str(path), "--model", "pristine", "--fit", RELEASE_RATE, *option]
     assert main([*args, "--out", str(out)]) == 0
-    entry = json.loads(out.read_text())["parameters"][HOST_VOLUME]
+    entry = json.loads(out.read_text())["parameters"][RELEASE_RATE]
     assert entry["value"] == pytest.approx(truth, rel=0.05)
     assert entry["ci95"][0] <= truth <= entry["ci95"][1]
     assert (tmp_path / "fit_fit.png").read_bytes()[:4] == b"\x89PNG"

@@ -119,23 +119,23 @@ def test_full_cell_runs_the_voltammetry_and_the_titration():
     assert np.all(np.diff(frame["time_s"]) > 0)
 
 
-MODEL2 = "LRMO2_Sun2025_Ru1"
+SAMPLE_RU1 = "Ru-1"
 
 
-def test_model_2_runs_through_the_same_door():
-    """Model 2 (two particle phases) names its per-gram oxygen outputs itself; the lab reads
-    them and runs its experiments with the cycling module's Model 2 solver."""
-    first = ex.formation(MODEL2)
+def test_the_lab_reads_the_models_oxygen_outputs_and_budget():
+    """The model names its per-gram oxygen outputs itself; the lab reads them, runs its
+    experiments with the cycling module's solver, and reports the model's own budget."""
+    first = ex.formation(SAMPLE_RU1)
     assert first["voltage_V"].iloc[-1] == pytest.approx(4.8, abs=1e-3)
     assert 250 < first["charge_mAh_per_g"].iloc[-1] < 450
     assert first["o2_escaped_umol_per_g"].iloc[-1] <= first["o2_released_umol_per_g"].iloc[-1]
-    q = ex.rate_test(MODEL2, c_rates=(0.2, 2))["discharge_capacity_mAh_per_g"]
+    q = ex.rate_test(SAMPLE_RU1, c_rates=(0.2, 2))["discharge_capacity_mAh_per_g"]
     assert q.iloc[0] > q.iloc[1] > 0
-    spectrum = ex.impedance(MODEL2, voltages_V=(3.9,))
+    spectrum = ex.impedance(SAMPLE_RU1, voltages_V=(3.9,))
     assert (spectrum["z_real_ohm"] > 0).all() and (spectrum["z_imag_ohm"] < 0).all()
-    # Model 2's own budget adds up to the cycler's irreversible capacity (by construction of
+    # the model's own budget adds up to the cycler's irreversible capacity (by construction of
     # its states; 0.1 mAh/g leaves room for the double layer and the solver's tolerance)
-    budget = ex.first_cycle_budget(MODEL2).set_index("item")["mAh_per_g"]
+    budget = ex.first_cycle_budget(SAMPLE_RU1).set_index("item")["mAh_per_g"]
     assert budget["irreversible (charge - discharge)"] > 0
     assert abs(budget["not explained by the above"]) < 0.1
 

@@ -1,257 +1,299 @@
-"""The LRMO PyBaMM model: conservation laws, onset, treatment trends, bases and cells."""
+"""The LRMO model: the positive electrode as two couples with their own transport (properties)."""
 
+import casadi
 import numpy as np
 import pybamm
 import pytest
 
-from lrmo_cell.models import LRMO
-from lrmo_cell.models.cycling import active_powder_mass_g, run_cycling, run_experiment
+from lrmo_cell.models.lrmo import LRMO, MECHANISMS
 from lrmo_cell.parameters import load_parameter_set
 
-F = 96485.33212
-POOLS = ("free", "adsorbed", "escaped", "recaptured")
+SETS = ("LRMO_Sun2025_pristine", "LRMO_Sun2025_Ru1")
+MESH = {"x_n": 5, "x_s": 5, "x_p": 5, "r_n": 10, "r_p": 10, "r_p_prim": 10, "r_p_sec": 10}
+ALL_OFF = {key: "none" for key in MECHANISMS}
+REACTIONS = (
+    "X-averaged positive electrode primary interfacial current density [A.m-2]",
+    "X-averaged positive electrode secondary interfacial current density [A.m-2]",
+)
 
 
-def _values(sample):
-    return pybamm.ParameterValues(load_parameter_set(sample))
+def _values(name, **changes):
+    values = pybamm.ParameterValues(load_parameter_set(name))
+    values.update(changes, check_already_exists=False)
+    return values
+
+
+def _simulation(values, base="SPMe", options=None, experiment=None, rtol=1e-6):
+    model = LRMO({"working electrode": "positive", **(options or {})}, base=base)
+    return pybamm.Simulation(
+        model,
+        parameter_values=values,
+        experiment=experiment,
+        var_pts=MESH,
+        solver=pybamm.IDAKLUSolver(rtol=rtol, atol=rtol * 1e-2),
+    )
 
 
 @pytest.fixture(scope="module")
-def ru1_formation():
-    """Ru-1: one 0.1C formation cycle and two 1C cycles (the catalyst recaptures on discharge)."""
-    _, solution, values = run_cycling("Ru-1", 1.0, 2, show_progress=False)
-    return solution, values
-
-
-@pytest.fixture(scope="module")
-def formation_by_sample():
-    from lrmo_cell.models.cycling import simulate_cycling
-
-    samples = ("pristine", "Ru-0.5", "Ru-1", "Ru-3")
-    return {s: simulate_cycling(s, 1.0, 0, show_progress=False).iloc[0] for s in samples}
-
-
-def test_model_is_a_pybamm_model_with_the_oxygen_states():
-    model = LRMO({"working electrode": "positive"})
-    assert isinstance(model, pybamm.lithium_ion.BaseModel)
-    for name in (
-        "X-averaged positive electrode oxygen redox oxidised fraction",
-        "X-averaged unactivated Li2MnO3 fraction",
-        "X-averaged released oxygen [mol.m-3]",
-        "X-averaged positive electrode film resistance [Ohm.m2]",
-        "Positive electrode oxygen loss volumetric interfacial current density [A.m-3]",
-    ):
-        assert name in model.variables
-
-
-def test_oxygen_reactions_enter_the_total_interfacial_current(ru1_formation):
-    solution, _ = ru1_formation
-    name = "X-averaged positive electrode {}volumetric interfacial current density [A.m-3]"
-    total = solution[
-        "Sum of x-averaged positive electrode volumetric interfacial current densities [A.m-3]"
-    ].entries
-    parts = [
-        solution[name.format(r)].entries
-        for r in ("", "oxygen redox ", "oxygen loss ", "oxygen recapture ")
-    ]
-    assert all(np.abs(p).max() > 0 for p in parts)
-    np.testing.assert_allclose(total, sum(parts), rtol=1e-9, atol=1e-12 * np.abs(total).max())
-
-
-def test_oxygen_is_conserved(ru1_formation):
-    solution, _ = ru1_formation
-    released = solution["X-averaged released oxygen [mol.m-3]"].entries
-    pools = sum(solution[f"X-averaged {p} oxygen [mol.m-3]"].entries for p in POOLS)
-    assert released[-1] > 0
-    assert solution["X-averaged recaptured oxygen [mol.m-3]"].entries[-1] > 0
-    np.testing.assert_allclose(pools, released, rtol=1e-6, atol=1e-9 * released.max())
-
-
-def test_lithium_is_conserved(ru1_formation):
-    """Li in particles, O reservoir, electrolyte and LAM losses + Li plated on the counter
-    electrode - Li+ set free by O loss + Li+ bound by recapture is constant (4 Li per O2)."""
-    solution, values = ru1_formation
-    volume = (
-        values["Positive electrode thickness [m]"]
-        * values["Electrode height [m]"]
-        * values["Electrode width [m]"]
-    )
-    net_o2 = (
-        solution["X-averaged released oxygen [mol.m-3]"].entries
-        - solution["X-averaged recaptured oxygen [mol.m-3]"].entries
-    ) * volume
-    plated = -solution["Discharge capacity [A.h]"].entries * 3600 / F
-    inventory = (
-        solution["Total lithium in particles [mol]"].entries
-        + solution["Total lithium in oxygen redox reservoir [mol]"].entries
-        + solution["Total lithium in electrolyte [mol]"].entries
-        + solution[
-            "Loss of lithium due to loss of active material in positive electrode [mol]"
-        ].entries
-        + solution[
-            "Loss of lithium due to loss of active material in oxygen redox reservoir [mol]"
-        ].entries
-        + plated
-        - 4 * net_o2
-    )
-    # the double layer stores ~0.1 % of the charge passed; everything else must balance
-    charge_passed = np.abs(plated).max()
-    assert np.ptp(inventory) < 2e-3 * charge_passed
-
-
-def test_lithium_lost_with_active_material_never_comes_back(ru1_formation):
-    """Destroyed host takes its Li with it; Ru-1 recaptures oxygen on every discharge, and a host
-    rebuilt on recapture would create Li at the particle's concentration. So the host volume
-    fraction may only fall: its rate of change is <= 0 at every solver point, exactly (only
-    oxygen that escapes destroys host, and escape is one-way), and the two LAM Li losses, which
-    that rate drives, grow from cycle to cycle. (Within a step the integrated losses carry the
-    solver's own error, a relative 1e-4, which says nothing about the physics.)"""
-    solution, _ = ru1_formation
-    host_rate = solution[
-        "X-averaged positive electrode active material volume fraction change [s-1]"
-    ].entries
-    assert host_rate.min() < 0
-    assert np.all(host_rate <= 0)
-    for name in (
-        "Loss of lithium due to loss of active material in positive electrode [mol]",
-        "Loss of lithium due to loss of active material in oxygen redox reservoir [mol]",
-    ):
-        by_cycle = [cycle[name].entries[-1] for cycle in solution.cycles]
-        assert by_cycle[0] > 0
-        assert np.all(np.diff(by_cycle) > 0)
-
-
-def test_no_oxygen_loss_below_the_onset():
-    values = _values("pristine")
-    solution, _ = run_experiment(values, [(0.1, 1)], v_max=4.3)
-    assert solution["X-averaged released oxygen [mol.m-3]"].entries.max() == 0
-    # and in a full cycle to 4.8 V the loss current is zero wherever the surface is below onset
-    solution, _ = run_experiment(values, [(0.1, 1)])
-    dphi = solution["X-averaged positive electrode surface potential difference [V]"].entries
-    film = solution["X-averaged positive electrode film overpotential [V]"].entries
-    onset = solution["Oxygen loss onset potential [V]"].entries
-    j_loss = solution[
-        "X-averaged positive electrode oxygen loss interfacial current density [A.m-2]"
-    ].entries
-    below = dphi + film < onset
-    assert below.any() and (~below).any()
-    assert np.all(j_loss[below] == 0)
-    assert j_loss[~below].max() > 0
-
-
-def test_onset_is_later_with_the_li_deficient_layer():
-    # Sun et al. 2025: ~4.4 V pristine, ~4.6 V Ru-1
-    model = LRMO({"working electrode": "positive"})
-    onset = model.variables["Oxygen loss onset potential [V]"]
-    for sample, expected in (("pristine", 4.4), ("Ru-1", 4.6)):
-        value = _values(sample).process_symbol(onset).evaluate()
-        assert float(value) == pytest.approx(expected, abs=1e-9)
-
-
-def test_ice_rises_and_oxygen_release_falls_with_treatment(formation_by_sample):
-    rows = list(formation_by_sample.values())
-    ice = [r["coulombic_efficiency"] for r in rows]
-    o2 = [r["oxygen_released_umol_per_g"] for r in rows]
-    assert all(a < b for a, b in zip(ice, ice[1:], strict=False)), ice
-    assert all(a > b for a, b in zip(o2, o2[1:], strict=False)), o2
-
-
-def test_first_cycle_irreversible_capacity_is_oxygen_loss_plus_li_left_out_of_the_host():
-    """Cycler side: charge - discharge capacity of the pristine formation cycle. Model side,
-    from independent states: the O-loss charge (4 e- per released O2; pristine has no catalyst)
-    plus the Li the host did not take back by the 2.0 V cut-off (particles, O-redox reservoir,
-    net of the Li trapped in lost active material). They must agree to the double-layer share;
-    the oxygen loss must be most of it (the study's explanation of the pristine ICE)."""
-    frame, solution, values = run_cycling("pristine", 1.0, 0, show_progress=False)
-    row = frame.iloc[0]
-    mass_g = active_powder_mass_g(values)
-    to_mAh_per_g = F / 3.6 / mass_g  # mol -> mAh per g of powder
-
-    def change(name):
-        entries = solution[name].entries
-        return entries[-1] - entries[0]
-
-    o_loss = 4 * row["oxygen_released_umol_per_g"] * 1e-6 * F / 3.6
-    li_left_out = -to_mAh_per_g * (
-        change("Total lithium in particles [mol]")
-        + change("Total lithium in oxygen redox reservoir [mol]")
-        + change("Loss of lithium due to loss of active material in positive electrode [mol]")
-        + change("Loss of lithium due to loss of active material in oxygen redox reservoir [mol]")
-    )
-    irreversible = row["charge_capacity_mAh_per_g"] - row["discharge_capacity_mAh_per_g"]
-    assert irreversible == pytest.approx(o_loss + li_left_out, rel=0.01)
-    assert o_loss > 0.7 * irreversible
-
-
-def test_active_powder_mass_is_the_electrode_loading():
-    values = _values("pristine")
-    # 0.45 x 20 um x 1 cm x 1.54 cm x 4.25 g/cm3 = 5.89 mg
-    assert active_powder_mass_g(values) == pytest.approx(0.45 * 20e-4 * 1 * 1.54 * 4.25, rel=1e-9)
-
-
-@pytest.mark.parametrize("base", ["SPM", "SPMe", "DFN"])
-def test_half_cell_runs_on_every_base(base):
-    values = _values("Ru-1")
-    solution, _ = run_experiment(values, [(0.5, 1)], base=base)
-    v = solution["Voltage [V]"].entries
-    assert v.max() == pytest.approx(4.8, abs=0.01) and v.min() == pytest.approx(2.0, abs=0.01)
-
-
-@pytest.mark.slow
-def test_spme_and_dfn_agree_at_low_rate():
-    values = _values("Ru-1")
-    caps = {}
-    for base in ("SPMe", "DFN"):
-        solution, _ = run_experiment(values, [(0.1, 1)], base=base)
-        caps[base] = solution.cycles[0].steps[-1]["Discharge capacity [A.h]"].entries
-    assert caps["DFN"][-1] - caps["DFN"][0] == pytest.approx(
-        caps["SPMe"][-1] - caps["SPMe"][0], rel=0.01
-    )
-
-
-def test_full_cell_with_graphite_runs_with_experiment_and_idaklu():
-    """A C/10 formation cycle of the Ru-1 || graphite cell. The graphite's Li changes by the
-    electrons the cycler passed, less four Li per O2 that escaped the cathode and was reduced on
-    the graphite (no other graphite side reaction in this set); the double layer holds ~1e-4 of
-    the charge, so the balance must close to 1e-3 of the charge passed on charge. The oxygen-loss
-    rate constant is raised 100-fold (and the catalyst removed) so that the crossover loss is
-    far larger than that and the test would see it missing."""
-    model = LRMO()
-    values = pybamm.ParameterValues("LRMO_Sun2025_Ru1_graphite")
-    values.update(
-        {
-            "Oxygen loss exchange-current density [A.m-2]": 100
-            * values["Oxygen loss exchange-current density [A.m-2]"],
-            "RuO2 mass fraction in active powder": 0.0,
-        }
-    )
-    current = values["Nominal cell capacity [A.h]"] / 10
+def pristine_formation():
+    """Pristine: 0.1C charge to 4.8 V and discharge to 2.0 V, then a 1C cycle."""
+    values = _values("LRMO_Sun2025_pristine")
+    i_1c = values["Nominal cell capacity [A.h]"]
     experiment = pybamm.Experiment(
-        [(f"Charge at {current} A until 4.6 V", f"Discharge at {current} A until 2.0 V")]
+        [
+            (f"Charge at {i_1c / 10} A until 4.8 V", f"Discharge at {i_1c / 10} A until 2.0 V"),
+            (f"Charge at {i_1c} A until 4.8 V", f"Discharge at {i_1c} A until 2.0 V"),
+        ]
     )
-    sim = pybamm.Simulation(
-        model, parameter_values=values, experiment=experiment, solver=pybamm.IDAKLUSolver()
+    simulation = _simulation(values, experiment=experiment)
+    return simulation.solve(), simulation
+
+
+@pytest.mark.parametrize("base", ["SPMe", "DFN"])
+@pytest.mark.parametrize("name", SETS)
+def test_ten_hour_rest_from_the_initial_state_moves_nothing(name, base):
+    values = _values(name, **{"Current function [A]": 0})
+    solution = _simulation(values, base=base).solve([0, 36000])
+    voltage = solution["Voltage [V]"].entries
+    # the couples start on one potential, the as-made voltage
+    assert voltage[0] == pytest.approx(values["As-made open-circuit voltage [V]"], abs=1e-6)
+    assert np.abs(voltage - voltage[0]).max() < 1e-6
+    for name in REACTIONS:
+        assert np.abs(solution[name].entries).max() < 1e-8
+
+
+def _time_derivative(solution, variable):
+    """d(variable)/dt from the model's own right-hand side at every solution point, the value,
+    and the largest dependence of the variable on algebraic states (which have no rate)."""
+    rates, values, algebraic = [], [], 0.0
+    for model, ts, ys in zip(solution.all_models, solution.all_ts, solution.all_ys, strict=True):
+        n = model.concatenated_initial_conditions.shape[0]
+        t, y = casadi.MX.sym("t"), casadi.MX.sym("y", n)
+        total = model.get_processed_variable(variable).to_casadi(t, y, inputs={})
+        rhs = model.concatenated_rhs.to_casadi(t, y, inputs={})
+        jac = casadi.jacobian(total, y)
+        n_rhs = rhs.shape[0]
+        f = casadi.Function("f", [t, y], [jac[:, :n_rhs] @ rhs, total, jac[:, n_rhs:]])
+        for k, ti in enumerate(ts):
+            rate, value, dependence = f(ti, ys[:, k])
+            rates.append(float(rate))
+            values.append(float(value))
+            algebraic = max(algebraic, float(np.abs(np.array(dependence)).max(initial=0)))
+    return np.array(rates), np.array(values), algebraic
+
+
+@pytest.fixture(scope="module")
+def algebraic_formation():
+    """Pristine formation cycle with PyBaMM's algebraic surface form, whose own Li balance is
+    exact (its differential form keeps double-layer charge that no inventory holds).
+
+    Conservation is a property of the equations whatever the rate constants; the fixture takes
+    0.5 eV of reorganization energy because with the set's 0.21 eV PyBaMM's algebraic initial
+    solve at the first current step does not converge (IDA_BAD_K), which the set's differential
+    form never asks for."""
+    values = _values(
+        "LRMO_Sun2025_pristine",
+        **{
+            name: 0.5
+            for name in (
+                "Primary: Positive electrode reorganization energy [eV]",
+                "Secondary: Positive electrode reorganization energy [eV]",
+                "RuO2 surface oxygen couple reorganization energy [eV]",
+            )
+        },
     )
-    solution = sim.solve()
+    i_1c = values["Nominal cell capacity [A.h]"]
+    experiment = pybamm.Experiment(
+        [(f"Charge at {i_1c / 10} A until 4.8 V", f"Discharge at {i_1c / 10} A until 2.0 V")]
+    )
+    options = {"surface form": "algebraic"}
+    return _simulation(values, options=options, experiment=experiment).solve()
+
+
+@pytest.mark.parametrize(
+    "variable", ["Total lithium in all inventories [mol]", "Total oxygen in all inventories [mol]"]
+)
+def test_lithium_and_oxygen_are_conserved_by_construction(algebraic_formation, variable):
+    """The right-hand side conserves every inventory's sum: at the largest rate of the formation
+    cycle the total would move by less than 1e-8 of itself in an hour."""
+    rate, total, algebraic = _time_derivative(algebraic_formation, variable)
+    assert algebraic == 0
+    assert np.abs(rate).max() * 3600 < 1e-8 * total[0]
+
+
+def test_oxygen_loss_moves_lithium_and_oxygen_between_inventories(algebraic_formation):
+    """The budget of the first cycle: O2 released, lattice oxygen destroyed and the Li of the
+    destroyed volume all move (so the closure above is not a sum of zeros)."""
+    solution = algebraic_formation
+    released = solution["Released oxygen [umol.g-1]"].entries[-1]
+    lost_li = sum(
+        solution[
+            f"Loss of lithium due to loss of {phase} active material in positive electrode [mol]"
+        ].entries[-1]
+        for phase in ("primary", "secondary")
+    )
+    lattice = solution["Total lattice oxygen in hosts [mol]"].entries
+    assert 10 < released < 1000  # umol O2 per g: DEMS range of Li-rich oxides (Strehle 2017)
+    assert lost_li > 0
+    assert lattice[-1] < lattice[0]
+
+
+def test_no_oxygen_leaves_below_the_activation_plateau(algebraic_formation):
+    solution = algebraic_formation.cycles[0].steps[0]
+    voltage = solution["Voltage [V]"].entries
+    released = solution["Released oxygen [umol.g-1]"].entries
+    below = voltage < 4.2
+    assert below.sum() > 10
+    assert released[below].max() < 1e-6 * released[-1]
+
+
+@pytest.mark.parametrize(
+    "variable",
+    [
+        "X-averaged positive electrode irreversible TM migration fraction",
+        "X-averaged positive electrode densified layer oxygen [mol.m-3]",
+        "Loss of lithium due to loss of secondary active material in positive electrode [mol]",
+    ],
+)
+def test_damage_never_heals(pristine_formation, variable):
+    """Irreversible states only grow, through charge and discharge, at 0.1C and 1C: no step
+    takes back more than the solver's relative tolerance (1e-6) of the damage done."""
+    solution, _ = pristine_formation
+    values = solution[variable].entries
+    assert values[-1] > 0
+    assert np.diff(values).min() >= -1e-6 * values[-1]
+
+
+def test_with_its_mechanisms_off_the_model_is_pybamms():
+    """Mechanisms off (and Butler-Volmer), the model is PyBaMM's two-phase SPMe on the same set:
+    the TM and activated oxygen couples from a mid-range start, 20 minutes at 1C, compared from
+    the first second on: PyBaMM gives the Li metal a double layer whose first milliseconds the
+    Li metal of the LRMO model, PyBaMM's explicit interface, does not have."""
+    values = _values(
+        "LRMO_Sun2025_pristine",
+        **{
+            "As-made open-circuit voltage [V]": 3.9,
+            "Secondary: Positive electrode activation formal potential [V]": 3.75,
+            "Secondary: Positive electrode activation non-ideality factor": 3.0,
+            "Secondary: Initial concentration in positive electrode [mol.m-3]": 0.4 * 60130,
+        },
+    )
+    i_1c = values["Nominal cell capacity [A.h]"]
+    experiment = pybamm.Experiment([f"Discharge at {i_1c} A for 20 minutes"])
+    options = {**ALL_OFF, "LRMO kinetics": "Butler-Volmer"}
+    ours = _simulation(values, options=options, experiment=experiment, rtol=1e-9).solve()
+    theirs = pybamm.Simulation(
+        pybamm.lithium_ion.SPMe(
+            {
+                "working electrode": "positive",
+                "particle phases": ("1", "2"),
+                "surface form": "differential",
+            }
+        ),
+        parameter_values=values,
+        experiment=experiment,
+        var_pts=MESH,
+        solver=pybamm.IDAKLUSolver(rtol=1e-9, atol=1e-11),
+    ).solve()
+    t = np.linspace(1, 1200, 50)
+    # 4e-7 V measured (the two Li metal interfaces): the 1e-6 V the issue asks for
+    assert np.abs(ours["Voltage [V]"](t) - theirs["Voltage [V]"](t)).max() < 1e-6
+
+
+def test_dfn_distributes_the_oxygen_couple_through_the_electrode():
+    """A pouch-like 100 um electrode at 2C: the separator side charges ahead of the back."""
+    values = _values("LRMO_Sun2025_pristine", **{"Positive electrode thickness [m]": 1e-4})
+    i_1c = 5 * values["Nominal cell capacity [A.h]"]
+    experiment = pybamm.Experiment([f"Charge at {2 * i_1c} A until 4.6 V"])
+    solution = _simulation(values, base="DFN", experiment=experiment).solve()
+    oxidised = solution["Oxidised lattice oxygen fraction"].entries[:, -1]
+    # at 2C the separator side (x = 0) is charged further than the current collector side
+    assert oxidised[0] > oxidised[-1] + 0.05
+
+
+@pytest.fixture(scope="module")
+def first_cycles():
+    """Formation + one 1C cycle of pristine and Ru-1 through ``simulate_cycling``."""
+    from lrmo_cell.models.cycling import run_cycling
+
+    return {name: run_cycling(name, 1.0, 1, show_progress=False) for name in SETS}
+
+
+def _oxygen_onset_V(solution):
+    """Voltage at which the first charge has released 1 % of its O2."""
     charge = solution.cycles[0].steps[0]
-    assert charge["Voltage [V]"].entries[-1] == pytest.approx(4.6, abs=0.01)
-    li_n = solution["Total lithium in negative electrode [mol]"].entries
-    q = solution["Discharge capacity [A.h]"].entries
-    charged_mol = -q.min() * 3600 / F
-    net_passed_mol = -q[-1] * 3600 / F
-    lost = solution["Loss of lithium to oxygen crossover [mol]"].entries[-1]
-    cathode_m3 = (
-        values["Positive electrode thickness [m]"]
-        * values["Electrode height [m]"]
-        * values["Electrode width [m]"]
+    released = charge["Released oxygen [umol.g-1]"].entries
+    return float(np.interp(0.01 * released[-1], released, charge["Voltage [V]"].entries))
+
+
+def test_the_treatment_releases_less_oxygen_and_later(first_cycles):
+    """The study's DEMS and onset observations, from the Li-deficient shell's later oxidation."""
+    (pristine, pristine_solution, _), (ru1, ru1_solution, _) = (first_cycles[name] for name in SETS)
+    assert (
+        ru1.loc[0, "oxygen_released_umol_per_g"]
+        < 0.7 * pristine.loc[0, "oxygen_released_umol_per_g"]
     )
-    escaped_mol = solution["X-averaged escaped oxygen [mol.m-3]"].entries[-1] * cathode_m3
-    assert lost == pytest.approx(4 * escaped_mol, rel=1e-6)
-    assert lost > 1e-2 * charged_mol
-    assert abs(li_n[-1] - li_n[0] - (net_passed_mol - lost)) < 1e-3 * charged_mol
-    assert 0.8 < (q[-1] - q.min()) / -q.min() < 1.0
+    assert ru1.loc[0, "coulombic_efficiency"] > pristine.loc[0, "coulombic_efficiency"]
+    # the shell's activation couple sits 0.2 V higher in Ru-1 (the onset row of the digest)
+    shift = _oxygen_onset_V(ru1_solution) - _oxygen_onset_V(pristine_solution)
+    assert 0.1 < shift < 0.3
 
 
-def test_surface_form_false_is_rejected():
-    with pytest.raises(pybamm.OptionError, match="surface form"):
-        LRMO({"working electrode": "positive", "surface form": "false"})
+def test_simulate_cycling_runs_the_sets(first_cycles):
+    frame, solution, values = first_cycles["LRMO_Sun2025_pristine"]
+    # the oxygen of the summary is the model's own per-mass variable over each cycle
+    whole = solution["Released oxygen [umol.g-1]"].entries
+    assert frame["oxygen_released_umol_per_g"].sum() == pytest.approx(whole[-1], rel=1e-9)
+    # first charge: TM slope plus the activation plateau, below the 1.2 Li of the formula
+    theoretical = 1.2 * 96485.33212 / 3.6 / 84.81  # mAh/g
+    assert 0.8 * theoretical < frame.loc[0, "charge_capacity_mAh_per_g"] < theoretical
+
+
+BUDGET_PARTS = (
+    "Li sites lost to oxygen loss and TM migration [mAh.g-1]",
+    "Li stranded in the TM couple at the cut-off [mAh.g-1]",
+    "Li stranded in the oxygen couple at the cut-off [mAh.g-1]",
+    "Li gained by the electrolyte [mAh.g-1]",
+    "Li taken up as Li2O2 on RuO2 [mAh.g-1]",
+)
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_first_cycle_budget_adds_up_to_the_irreversible_capacity(first_cycles, name):
+    """The split is built from the hosts' states; charge minus discharge comes from the current:
+    two independent routes to one number. They differ by what the double layer holds and the
+    solver's tolerance (rtol 1e-4 of a ~300 mAh/g cycle could reach 0.03 mAh/g); 1e-3 mAh/g."""
+    from lrmo_cell.models.lrmo.budget import first_cycle_budget
+
+    frame, solution, values = first_cycles[name]
+    budget = first_cycle_budget(solution, values)
+    irreversible = (
+        frame.loc[0, "charge_capacity_mAh_per_g"] - frame.loc[0, "discharge_capacity_mAh_per_g"]
+    )
+    assert sum(budget[part] for part in BUDGET_PARTS) == pytest.approx(irreversible, abs=1e-3)
+    assert budget["Li sites lost to oxygen loss and TM migration [mAh.g-1]"] > 0
+
+
+@pytest.fixture(scope="module")
+def full_cell():
+    """Ru-1 || graphite with PyBaMM's SEI: 0.1C formation, then two C/3 cycles, 2.0-4.6 V."""
+    values = _values("LRMO_Sun2025_Ru1_graphite")
+    i_1c = values["Nominal cell capacity [A.h]"]
+    experiment = pybamm.Experiment(
+        [(f"Charge at {i_1c / 10} A until 4.6 V", f"Discharge at {i_1c / 10} A until 2.0 V")]
+        + [(f"Charge at {i_1c / 3} A until 4.6 V", f"Discharge at {i_1c / 3} A until 2.0 V")] * 2
+    )
+    options = {"working electrode": "both", "SEI": "solvent-diffusion limited"}
+    return _simulation(values, options=options, experiment=experiment).solve()
+
+
+def test_full_cell_conserves_lithium_with_sei_and_oxygen_crossover(full_cell):
+    rate, total, algebraic = _time_derivative(full_cell, "Total lithium in all inventories [mol]")
+    assert algebraic == 0
+    assert np.abs(rate).max() * 3600 < 1e-10 * total[0]
+    # both side reactions of the graphite take Li: escaped O2 four per molecule, and the SEI
+    escaped_umol_per_g = full_cell["Escaped oxygen [umol.g-1]"].entries[-1]
+    mass_g = full_cell["Active powder mass [g]"].entries[0]
+    crossover = full_cell["Loss of lithium to oxygen crossover [mol]"].entries[-1]
+    assert crossover == pytest.approx(4 * escaped_umol_per_g * 1e-6 * mass_g, rel=1e-3)
+    assert full_cell["Loss of lithium to negative SEI [mol]"].entries[-1] > 0

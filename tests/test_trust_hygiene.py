@@ -32,6 +32,8 @@ LAYERS = {
     "cli": 6,
     "reproduce": 6,
 }
+
+
 # upward imports in files of the model branch, which issue 13 asks it to move down; each goes
 # from this list when it is fixed
 def _modules():

@@ -20,37 +20,16 @@ import pandas as pd
 import pybamm
 
 from lrmo_cell.fitting.drt import FARADAY_C_PER_MOL
-from lrmo_cell.models.cycling import (
-    VAR_PTS,
-    active_powder_mass_g,
-    is_model2_set,
-    model_for,
-    summarise_cycles,
-)
+from lrmo_cell.models.cycling import VAR_PTS, active_powder_mass_g, model_for, summarise_cycles
 from lrmo_cell.models.cycling import working_solver as solver_for
 from lrmo_cell.parameters import load_parameter_set
 from lrmo_cell.parameters.treatment import SPECIFIC_CURRENT_1C_A_PER_KG
 
 # what the experiments take from the model package as it is, through this door
-__all__ = ["FARADAY_C_PER_MOL", "active_powder_mass_g", "is_model2_set", "summarise_cycles"]
+__all__ = ["FARADAY_C_PER_MOL", "active_powder_mass_g", "summarise_cycles"]
 
 # a set may define its own 1C; without it 1C = 250 mA/g (Sun et al. 2025)
 SPECIFIC_CURRENT_PARAMETER = "Specific current at 1C [A.kg-1]"
-
-# The rebuilt positive-electrode model names its per-gram oxygen outputs directly; today's model
-# has electrode-volume pools (mol.m-3 of electrode) and the O-redox reservoir's oxidised share.
-OXIDISED_FRACTION_NAMES = (
-    "X-averaged oxidised lattice oxygen fraction",
-    "X-averaged positive electrode oxygen redox oxidised fraction",
-)
-# the Li the positive host holds: PyBaMM's particles and the model's own stores, each read
-# where the model has it (the first-cycle budget counts the Li the host did not take back)
-HOST_LITHIUM_NAMES = (
-    "Total lithium in particles [mol]",
-    "Total lithium in oxygen redox reservoir [mol]",
-    "Loss of lithium due to loss of active material in positive electrode [mol]",
-    "Loss of lithium due to loss of active material in oxygen redox reservoir [mol]",
-)
 
 
 def parameter_values(sample) -> pybamm.ParameterValues:
@@ -78,7 +57,7 @@ def upper_cut_off_V(values) -> float:
 
 
 def particle_radius_m(values) -> float:
-    return float(values["Positive particle radius [m]"])
+    return float(values["Primary: Positive particle radius [m]"])
 
 
 def specific_current_A_per_g(values) -> float:
@@ -207,45 +186,20 @@ def join_steps(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def oxidised_lattice_oxygen_fraction(solution) -> np.ndarray:
-    """Oxidised share of the redox-active lattice oxygen (today's model: of its O-redox
-    reservoir), 0 to 1."""
-    for name in OXIDISED_FRACTION_NAMES:
-        if _has(solution, name):
-            return entries(solution, name)
-    raise KeyError(f"the model has none of {', '.join(OXIDISED_FRACTION_NAMES)}")
+    """Oxidised share of the oxygen couple's lattice oxygen, 0 to 1."""
+    return entries(solution, "X-averaged oxidised lattice oxygen fraction")
 
 
-def oxygen_umol_per_g(solution, values, pool: str) -> np.ndarray:
+def oxygen_umol_per_g(solution, pool: str) -> np.ndarray:
     """Cumulative O2 [umol per g of active powder] of one oxygen pool: "released" (left the
-    lattice by any route), "escaped" (lost for good), "recaptured" (reduced back on RuO2).
-
-    The rebuilt model gives ``"<Pool> oxygen [umol.g-1]"``; today's model has the pool in mol
-    O2 per m3 of electrode, converted here with the electrode volume and its active mass."""
-    name = f"{pool.capitalize()} oxygen [umol.g-1]"
-    if _has(solution, name):
-        return entries(solution, name)
-    old_name = f"X-averaged {pool} oxygen [mol.m-3]"
-    if not _has(solution, old_name):
-        raise KeyError(f"the model has neither {name!r} nor {old_name!r}")
-    electrode_m3 = (
-        values["Positive electrode thickness [m]"]
-        * values["Electrode height [m]"]
-        * values["Electrode width [m]"]
-    )
-    per_m3 = entries(solution, old_name)
-    return per_m3 * 1e6 * electrode_m3 / active_powder_mass_g(values)
+    lattice by any route) or "escaped" (lost for good)."""
+    return entries(solution, f"{pool.capitalize()} oxygen [umol.g-1]")
 
 
-def host_lithium_mol(solution) -> np.ndarray:
-    """Li [mol] held by the positive host (every store of ``HOST_LITHIUM_NAMES`` the model
-    has), for half cells, where the particles are the positive electrode's alone."""
-    return sum(entries(solution, name) for name in HOST_LITHIUM_NAMES if _has(solution, name))
-
-
-def model2_budget_mAh_per_g(solution, values) -> dict[str, float]:
-    """Model 2's own split of its first cycle's irreversible capacity
-    (``lrmo_cell.models.model2.budget``): item -> mAh per g of active powder."""
-    from lrmo_cell.models.model2.budget import first_cycle_budget
+def budget_mAh_per_g(solution, values) -> dict[str, float]:
+    """The model's own split of its first cycle's irreversible capacity
+    (``lrmo_cell.models.lrmo.budget``): item -> mAh per g of active powder."""
+    from lrmo_cell.models.lrmo.budget import first_cycle_budget
 
     unit = " [mAh.g-1]"
     budget = first_cycle_budget(solution, values)

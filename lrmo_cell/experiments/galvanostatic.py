@@ -29,8 +29,6 @@ RATE_COLUMNS = (
     "mean_discharge_voltage_V",
     "coulombic_efficiency",
 )
-# charge [mAh] per umol of O2 that leaves the lattice: four electrons per O2
-MAH_PER_UMOL_O2 = 4 * lab.FARADAY_C_PER_MOL / 3.6 * 1e-6
 
 
 def _window(values, v_min, v_max) -> tuple[float, float]:
@@ -59,8 +57,8 @@ def formation(
     charge = lab.constant_current("Charge", values, c_rate, v_max)
     solution = lab.solve(values, [charge], v_min, v_max, **options)
     mass_g = lab.active_powder_mass_g(values)
-    released = lab.oxygen_umol_per_g(solution, values, "released")
-    escaped = lab.oxygen_umol_per_g(solution, values, "escaped")
+    released = lab.oxygen_umol_per_g(solution, "released")
+    escaped = lab.oxygen_umol_per_g(solution, "escaped")
     discharged = lab.discharged_Ah(solution)
     return pd.DataFrame(
         {
@@ -112,18 +110,15 @@ def first_cycle_budget(
     sample, c_rate: float = 0.1, v_min: float = 2.0, v_max: float | None = None
 ) -> pd.DataFrame:
     """Where the first cycle's irreversible capacity [mAh/g] goes, for a half cell: the
-    charge minus the discharge capacity (cycler view) against the O2 that left the lattice
-    (4 e- per O2) net of the O2 recaptured and reduced back on discharge, and the Li the host did
-    not take back by ``v_min`` (the model's own Li stores); the closing row is what neither
-    explains (double layer, solver tolerance). For a Model 2 set the split is Model 2's own
-    (``lrmo_cell.models.model2.budget``: sites destroyed, Li stranded per couple, electrolyte,
-    Li2O2 on RuO2). Columns ``item``, ``mAh_per_g``."""
+    charge minus the discharge capacity (cycler view) against the model's own split
+    (``lrmo_cell.models.lrmo.budget``: Li sites lost to oxygen loss and TM migration, Li
+    stranded per couple at the cut-off, electrolyte, Li2O2 on RuO2); the closing row is what
+    none explains (double layer, solver tolerance). Columns ``item``, ``mAh_per_g``."""
     values = lab.parameter_values(sample)
     _inputs.check(not lab.is_full_cell(values), "first_cycle_budget needs a half-cell set")
     c_rate = _inputs.c_rate("c_rate", c_rate)
     v_min, v_max = _window(values, v_min, v_max)
     solution = lab.solve(values, [_cycle(values, c_rate, c_rate, v_min, v_max)], v_min, v_max)
-    mass_g = lab.active_powder_mass_g(values)
     row = lab.summarise_cycles(solution, [c_rate], values).iloc[0]
     irreversible = row["charge_capacity_mAh_per_g"] - row["discharge_capacity_mAh_per_g"]
 
@@ -132,28 +127,12 @@ def first_cycle_budget(
         ("first discharge", row["discharge_capacity_mAh_per_g"]),
         ("irreversible (charge - discharge)", irreversible),
     ]
-    if lab.is_model2_set(values):
-        # Model 2 splits the Li the hosts end the cycle without, by its own states
-        budget = lab.model2_budget_mAh_per_g(solution, values)
-        # the destroyed sites are counted net of the Li the densified layer keeps, which is
-        # shown for itself but is no further part of the sum
-        trapped = budget.pop("Li trapped in the densified layer")
-        explained = sum(budget.values())
-        items = [*budget.items(), ("(Li kept by the densified layer, in the above)", trapped)]
-        rows = [*cycler, *items, ("not explained by the above", irreversible - explained)]
-        return pd.DataFrame(rows, columns=["item", "mAh_per_g"])
-
-    def change(array):
-        return float(array[-1] - array[0])
-
-    released = change(lab.oxygen_umol_per_g(solution, values, "released")) * MAH_PER_UMOL_O2
-    recaptured = change(lab.oxygen_umol_per_g(solution, values, "recaptured")) * MAH_PER_UMOL_O2
-    li_out = -change(lab.host_lithium_mol(solution)) * lab.FARADAY_C_PER_MOL / 3.6 / mass_g
-    items = [
-        *cycler,
-        ("O2 released from the lattice (4 e- per O2)", released),
-        ("O2 recaptured and reduced back on discharge", 0.0 - recaptured),  # no "-0.00"
-        ("Li the host did not take back by the discharge limit", li_out),
-        ("not explained by the above", irreversible - (released - recaptured + li_out)),
-    ]
-    return pd.DataFrame(items, columns=["item", "mAh_per_g"])
+    # the model splits the Li the hosts end the cycle without, by its own states
+    budget = lab.budget_mAh_per_g(solution, values)
+    # the lost sites are counted net of the Li the lost volume keeps, which is shown for itself
+    # but is no further part of the sum
+    trapped = budget.pop("Li trapped in the densified layer")
+    explained = sum(budget.values())
+    items = [*budget.items(), ("(Li kept by the lost volume, in the above)", trapped)]
+    rows = [*cycler, *items, ("not explained by the above", irreversible - explained)]
+    return pd.DataFrame(rows, columns=["item", "mAh_per_g"])

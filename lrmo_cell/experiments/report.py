@@ -45,10 +45,7 @@ def run_lab(sample) -> dict:
     voltammogram = cyclic_voltammetry(sample)
     titration = gitt(sample, **GITT_PROTOCOL)
     spectra = pd.concat(
-        [
-            run_impedance(sample, v, direction)
-            for direction, v in EIS_STATES_V.items()
-        ],
+        [run_impedance(sample, v, direction) for direction, v in EIS_STATES_V.items()],
         ignore_index=True,
     )
     radius = lab.particle_radius_m(lab.parameter_values(sample))

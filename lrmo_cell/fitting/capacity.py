@@ -7,23 +7,38 @@ from lrmo_cell.fitting.drt import FARADAY_C_PER_MOL
 
 
 def electrode_capacity_Ah(parameter_values) -> float:
-    """Theoretical capacity [A.h] of the positive electrode: c_max eps_s L W H F / 3600."""
-    names = (
-        "Maximum concentration in positive electrode [mol.m-3]",
-        "Positive electrode active material volume fraction",
-        "Positive electrode thickness [m]",
-        "Electrode width [m]",
-        "Electrode height [m]",
+    """Theoretical capacity [A.h] of the positive electrode: c_max eps_s L W H F / 3600, summed
+    over Model 2's two particle phases (its couples) where the set has them."""
+    phases = ("Primary: ", "Secondary: ")
+    if f"{phases[1]}Maximum concentration in positive electrode [mol.m-3]" not in parameter_values:
+        phases = ("",)
+    sites = sum(
+        _value(parameter_values, f"{phase}Maximum concentration in positive electrode [mol.m-3]")
+        * _value(parameter_values, f"{phase}Positive electrode active material volume fraction")
+        for phase in phases
     )
-    product = 1.0
-    for name in names:
-        product *= float(parameter_values[name])
-    return product * FARADAY_C_PER_MOL / 3600.0
+    volume = 1.0
+    for name in ("Positive electrode thickness [m]", "Electrode width [m]", "Electrode height [m]"):
+        volume *= float(parameter_values[name])
+    return sites * volume * FARADAY_C_PER_MOL / 3600.0
+
+
+def _value(parameter_values, name: str) -> float:
+    """A scalar parameter, or a function of position (Model 2's volume fractions) evaluated: the
+    functions these sets use for it are uniform."""
+    import pybamm
+
+    value = parameter_values[name]
+    if callable(value):
+        zero = pybamm.Scalar(0)
+        return float(parameter_values.evaluate(value(zero, zero, zero)))
+    return float(value)
 
 
 def capacity_of_mass_Ah(parameter_values, mass_g: float, model: str) -> float:
-    """Theoretical capacity [A.h] of ``mass_g`` of the model's active material:
-    m c_max F / (3600 rho), rho the "LRMO density [kg.m-3]" of the LRMO sets."""
+    """Theoretical capacity [A.h] of ``mass_g`` of the model's active material: the electrode's
+    (``electrode_capacity_Ah``) per gram of its LRMO, rho eps_s L W H with rho the "LRMO
+    density [kg.m-3]" of the LRMO sets, times ``mass_g``."""
     if not mass_g > 0:
         raise InputError(f"--mass-g must be > 0 g, got {mass_g:g}")
     if "LRMO density [kg.m-3]" not in parameter_values:
@@ -31,6 +46,12 @@ def capacity_of_mass_Ah(parameter_values, mass_g: float, model: str) -> float:
             f"--mass-g needs the active-material density, which {model} does not give; "
             "use --capacity-ah instead"
         )
-    c_max = float(parameter_values["Maximum concentration in positive electrode [mol.m-3]"])
-    density = float(parameter_values["LRMO density [kg.m-3]"])
-    return mass_g / 1000 * c_max / density * FARADAY_C_PER_MOL / 3600.0
+    lrmo_g = 1000 * float(parameter_values["LRMO density [kg.m-3]"])
+    for name in (
+        "Positive electrode active material volume fraction",
+        "Positive electrode thickness [m]",
+        "Electrode width [m]",
+        "Electrode height [m]",
+    ):
+        lrmo_g *= _value(parameter_values, name)
+    return electrode_capacity_Ah(parameter_values) * mass_g / lrmo_g

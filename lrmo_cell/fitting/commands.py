@@ -26,7 +26,11 @@ def register(subparsers) -> None:
         description="Detect the pulses of a GITT file, fit the diffusivity and exchange-current "
         "density of each pulse with a PyBaMM half-cell model, and write a parameter-set patch "
         "(value and 95% interval per parameter), the per-pulse table (CSV, with the "
-        "Weppner-Huggins diffusivity) and the fit over the data (PNG).",
+        "Weppner-Huggins diffusivity) and the fit over the data (PNG). On an LRMO set the model "
+        "replays the whole file, so each pulse starts from the history before it; each pulse "
+        "fits the diffusivity of the couple (TM or lattice oxygen) that took its charge, over "
+        "the whole 2.0-4.8 V window; the file must start at a rest, and "
+        "hold only pulses and rests.",
     )
     gitt.add_argument("file", help="CSV (standard columns) or BioLogic .mpr/.mpt")
     gitt.add_argument(
@@ -89,7 +93,7 @@ def register(subparsers) -> None:
         action="append",
         required=True,
         metavar="PARAMETER",
-        help='parameter to fit, e.g. "Host volume lost per lost oxygen [m3.mol-1]" (repeatable)',
+        help='parameter to fit, e.g. "Oxygen release rate constant [s-1]" (repeatable)',
     )
     cycling.add_argument(
         "--no-surrogate",
@@ -172,7 +176,10 @@ def _gitt_model(model: str):
             load_parameter_set(model, complete=True)
         except InputError as err:
             raise InputError(f"--model: {err}") from None
-    return half_cell_setup(model)
+    try:
+        return half_cell_setup(model)
+    except InputError as err:
+        raise InputError(f"--model: {err}") from None
 
 
 def _gitt(args: argparse.Namespace) -> int:
@@ -184,11 +191,15 @@ def _gitt(args: argparse.Namespace) -> int:
     from lrmo_cell.files import atomic_paths
     from lrmo_cell.fitting.capacity import capacity_of_mass_Ah, electrode_capacity_Ah
     from lrmo_cell.fitting.gitt import (
+        COUPLES,
+        TwoCoupleSetup,
+        couple_diffusivity_name,
         detect_pulses,
         fit_gitt,
         pulse_table,
         relaxed_voltage,
         summarise_fit,
+        weppner_huggins_by_couple,
     )
     from lrmo_cell.fitting.plots import gitt_fit_figure
     from lrmo_cell.fitting.readers import read_file
@@ -212,18 +223,31 @@ def _gitt(args: argparse.Namespace) -> int:
     # stoichiometry as far as the measured one moved the cell's
     model_frame = frame.assign(current_A=frame["current_A"] * model_capacity_Ah / capacity_Ah)
     model_pulses = pulses.assign(current_A=pulses["current_A"] * model_capacity_Ah / capacity_Ah)
-    first_ocv = relaxed_voltage(
-        frame["time_s"].to_numpy(), frame["voltage_V"].to_numpy(), int(pulses["i_start"].iloc[0])
-    )
-    wh_table = pulse_table(
-        frame,
-        pulses,
-        capacity_Ah,
-        setup.stoichiometry_at(first_ocv),
-        setup.parameter_values["Positive particle radius [m]"],
-    )
-    fit_table, fits = fit_gitt(setup, model_frame, model_pulses)
-    table = wh_table.merge(fit_table, on="pulse")
+    stoichiometry = None
+    if isinstance(setup, TwoCoupleSetup):
+        # each couple's stoichiometry comes from the model's replay; the electrode's columns
+        # of the Weppner-Huggins table (one host's) mean nothing here
+        wh_table = pulse_table(frame, pulses, capacity_Ah, 0.0, 1.0).drop(
+            columns=["stoichiometry_start", "stoichiometry_end", "stoichiometry", "D_WH_m2_per_s"]
+        )
+        fit_table, fits = fit_gitt(setup, model_frame, model_pulses)
+        table = weppner_huggins_by_couple(wh_table.merge(fit_table, on="pulse"), setup)
+        stoichiometry = {couple_diffusivity_name(c): f"{c} stoichiometry" for c in COUPLES}
+    else:
+        first_ocv = relaxed_voltage(
+            frame["time_s"].to_numpy(),
+            frame["voltage_V"].to_numpy(),
+            int(pulses["i_start"].iloc[0]),
+        )
+        wh_table = pulse_table(
+            frame,
+            pulses,
+            capacity_Ah,
+            setup.stoichiometry_at(first_ocv),
+            setup.parameter_values["Positive particle radius [m]"],
+        )
+        fit_table, fits = fit_gitt(setup, model_frame, model_pulses)
+        table = wh_table.merge(fit_table, on="pulse")
     pulses_option = [] if args.pulses is None else ["--pulses", str(args.pulses)]
     if args.capacity_ah is not None:
         pulses_option += ["--capacity-ah", str(args.capacity_ah)]
@@ -234,14 +258,20 @@ def _gitt(args: argparse.Namespace) -> int:
     command = "lrmo-cell fit gitt " + shlex.join(
         [args.file, "--model", args.model, *pulses_option, "--out", args.out]
     )
-    summary = summarise_fit(table, setup.fit_names)
+    summary = summarise_fit(table, setup.fit_names, stoichiometry)
     is_pybamm_set = args.model in pybamm.parameter_sets and not args.model.startswith("LRMO_")
     document = _patch(
         out,
         None if is_pybamm_set else args.model,
         f"GITT fit of {args.file} ({len(table)} pulses) on {args.model}; the per-pulse values "
         "against mid-pulse stoichiometry (log-linear between pulses, constant beyond; one pulse: "
-        "its value), ci95 spans the pulses and their own intervals.",
+        "its value), ci95 spans the pulses and their own intervals"
+        + (
+            "; LRMO: each couple's diffusivity from the pulses it carried, against its own "
+            "stoichiometry."
+            if stoichiometry
+            else "."
+        ),
         {name: entry.get("table", entry["value"]) for name, entry in summary.items()},
         {name: entry["ci95"] for name, entry in summary.items()},
         command,

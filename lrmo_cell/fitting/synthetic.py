@@ -19,24 +19,36 @@ def synthetic_gitt(
     period_s: float = 10.0,
     noise_V: float = 1e-3,
     seed: int = 0,
+    charge_pulses: int = 0,
+    v_min: float | None = None,
+    v_max: float | None = None,
 ) -> pd.DataFrame:
-    """A GITT discharge (lithiation) of ``setup``'s half cell, in the standard frame.
+    """A GITT discharge (lithiation) of ``setup``'s half cell, in the standard frame, after
+    ``charge_pulses`` charge pulses (each with its rest) if asked: the charge and the
+    discharge GITT of one cell, so that the second inherits the first one's history.
 
-    ``setup`` is a :class:`lrmo_cell.fitting.gitt.HalfCellSetup`; its parameter values are the
-    truth. Returns time_s, current_A (discharge positive), voltage_V (+ noise), step, cycle.
+    ``setup`` is a :class:`lrmo_cell.fitting.gitt.HalfCellSetup` or ``TwoCoupleSetup``; its
+    parameter values are the truth, run with its solver and mesh. A pulse ends early at
+    ``v_max`` [V] (charge) or ``v_min`` [V] (discharge) if given. Returns time_s, current_A
+    (discharge positive), voltage_V (+ noise), step, cycle.
     """
     import pybamm
 
+    def pulse(verb, limit):
+        until = "" if limit is None else f" or until {limit} V"
+        return [
+            f"{verb} at {c_rate}C for {pulse_min} minutes{until}",
+            f"Rest for {rest_min} minutes",
+        ]
+
     steps = [f"Rest for {initial_rest_min} minutes"]
-    steps += [
-        f"Discharge at {c_rate}C for {pulse_min} minutes",
-        f"Rest for {rest_min} minutes",
-    ] * n_pulses
+    steps += pulse("Charge", v_max) * charge_pulses + pulse("Discharge", v_min) * n_pulses
+    options = {"solver": pybamm.IDAKLUSolver(), **setup.simulator_options}
     sim = pybamm.Simulation(
         setup.model.new_copy(),
         parameter_values=setup.parameter_values,
         experiment=pybamm.Experiment(steps, period=f"{period_s} seconds"),
-        solver=pybamm.IDAKLUSolver(),
+        **options,
     )
     sol = sim.solve()
     frames = []

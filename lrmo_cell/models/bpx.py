@@ -15,12 +15,27 @@ import numpy as np
 
 from lrmo_cell.errors import InputError
 
+DESCRIPTION = (
+    "LRMO || graphite cell (lrmo_cell.models.lrmo.LRMO). The positive electrode is "
+    "BPX's blended electrode: particle 1 (PyBaMM 'Primary:') is the TM couple, particle 2 "
+    "('Secondary:') the lattice-oxygen couple; their OCP tables and rate constants are the "
+    "as-made curves a plain blended DFN would use. LRMO extension: User-defined holds every "
+    "number of the set BPX has no field for (the couples' formal potentials, spreads, rate "
+    "constants and reorganization energies, oxygen-redox activation, TM migration, oxygen loss, "
+    "released oxygen and RuO2, and PyBaMM's SEI, thermal and mechanics extras); its "
+    "function-valued extras (plating and Li metal exchange currents, swelling laws) are not "
+    "carried: lrmo_cell.models.bpx.parameter_values_from_bpx re-attaches them from the named set."
+)
+
 F = 96485.33212  # C/mol
 
 
-def _ocp_table(values, ocp, points: int = 101) -> dict:
-    """OCP [V] tabulated on stoichiometry 0.001..0.999 as a BPX InterpolatedTable."""
-    x = np.linspace(0.001, 0.999, points)
+def _ocp_table(values, ocp) -> dict:
+    """OCP [V] as a BPX InterpolatedTable on stoichiometry 1e-4..1 - 1e-4, with points packed
+    geometrically towards both ends, where the OCPs are steep and as-made cells sit (an empty
+    graphite at 1e-3): uniform points there misplace the first volts of a formation charge."""
+    ends = np.geomspace(1e-4, 0.05, 60)
+    x = np.concatenate([ends, np.linspace(0.05, 0.95, 181)[1:-1], 1 - ends[::-1]])
     return {"x": x.tolist(), "y": [_at_reference(values, ocp, s) for s in x]}
 
 
@@ -42,17 +57,28 @@ def _rate_constant(values, j0, c_e: float, c_max: float, T: float) -> float:
     return 2 * _at_reference(values, j0, c_e, 0.5 * c_max, c_max, T) / F
 
 
+def _electrode_contact(p: dict, side: str) -> dict:
+    """The porous-electrode fields of a BPX electrode (those of its matrix, not particles)."""
+    return {
+        "Thickness [m]": p[f"{side} electrode thickness [m]"],
+        "Porosity": p[f"{side} electrode porosity"],
+        "Transport efficiency": p[f"{side} electrode porosity"]
+        ** p[f"{side} electrode Bruggeman coefficient (electrolyte)"],
+        # BPX holds the effective conductivity; PyBaMM's sets hold the solid's and a Bruggeman
+        # exponent over the solid volume fraction
+        "Conductivity [S.m-1]": p[f"{side} electrode conductivity [S.m-1]"]
+        * (1 - p[f"{side} electrode porosity"])
+        ** p.get(f"{side} electrode Bruggeman coefficient (electrode)", 0),
+    }
+
+
 def _electrode(values, p: dict, side: str, particle: str, c_e: float, T: float) -> dict:
     c_max = p[f"Maximum concentration in {side.lower()} electrode [mol.m-3]"]
     eps_s = p[f"{side} electrode active material volume fraction"]
     radius = p[f"{particle} particle radius [m]"]
     stoich0 = p[f"Initial concentration in {side.lower()} electrode [mol.m-3]"] / c_max
     return {
-        "Thickness [m]": p[f"{side} electrode thickness [m]"],
-        "Porosity": p[f"{side} electrode porosity"],
-        "Transport efficiency": p[f"{side} electrode porosity"]
-        ** p[f"{side} electrode Bruggeman coefficient (electrolyte)"],
-        "Conductivity [S.m-1]": p[f"{side} electrode conductivity [S.m-1]"],
+        **_electrode_contact(p, side),
         # The sets start discharged, so the initial stoichiometry is one end of the window.
         "Minimum stoichiometry": stoich0 if side == "Negative" else 0.001,
         "Maximum stoichiometry": stoich0 if side == "Positive" else 0.999,
@@ -68,6 +94,95 @@ def _electrode(values, p: dict, side: str, particle: str, c_e: float, T: float) 
             values, p[f"{side} electrode exchange-current density [A.m-2]"], c_e, c_max, T
         ),
     }
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _blended_positive(values, p: dict, c_e: float, T: float) -> dict:
+    """The LRMO model's two couples as BPX's blended positive electrode, one particle per
+    couple."""
+    particles = {}
+    for phase, couple in (("Primary", "TM couple"), ("Secondary", "Oxygen couple")):
+        prefix = f"{phase}: "
+        c_max = p[f"{prefix}Maximum concentration in positive electrode [mol.m-3]"]
+        eps_s = _at_reference(
+            values, p[f"{prefix}Positive electrode active material volume fraction"], 0, 0, 0
+        )
+        radius = p[f"{prefix}Positive particle radius [m]"]
+        c0 = _at_reference(
+            values, p[f"{prefix}Initial concentration in positive electrode [mol.m-3]"], 0, 0
+        )
+        particles[couple] = {
+            # the as-made cell is discharged: its stoichiometry is the top of the window
+            "Minimum stoichiometry": 0.001,
+            "Maximum stoichiometry": c0 / c_max,
+            "Maximum concentration [mol.m-3]": c_max,
+            "Particle radius [m]": radius,
+            "Surface area per unit volume [m-1]": 3 * eps_s / radius,
+            "Diffusivity [m2.s-1]": _at_reference(
+                values, p[f"{prefix}Positive particle diffusivity [m2.s-1]"], 0.5, T
+            ),
+            "OCP [V]": _ocp_table(values, p[f"{prefix}Positive electrode OCP [V]"]),
+            "Entropic change coefficient [V.K-1]": p[
+                f"{prefix}Positive electrode OCP entropic change [V.K-1]"
+            ],
+            "Reaction rate constant [mol.m-2.s-1]": _rate_constant(
+                values,
+                p[f"{prefix}Positive electrode exchange-current density [A.m-2]"],
+                c_e,
+                c_max,
+                T,
+            ),
+        }
+    return {**_electrode_contact(p, "Positive"), "Particle": particles}
+
+
+def _lrmo_extension(p: dict, document: dict) -> dict:
+    """The numbers of an LRMO set that PyBaMM's own BPX reader does not produce from the
+    standard sections of ``document``: exactly what BPX cannot hold."""
+    import pybamm
+
+    standard = pybamm.ParameterValues.create_from_bpx_obj(
+        {**document, "Parameterisation": {**document["Parameterisation"], "User-defined": {}}}
+    )
+    return {k: float(v) for k, v in p.items() if _is_number(v) and k not in standard.keys()}
+
+
+def _as_made_concentrations(values) -> dict:
+    """Initial concentrations [mol.m-3] at the ends of the BPX windows of an as-made cell."""
+    ends = {
+        ("Negative", ""): "minimum",
+        ("Positive", "Primary: "): "maximum",
+        ("Positive", "Secondary: "): "maximum",
+    }
+    return {
+        f"{phase}Initial concentration in {side.lower()} electrode [mol.m-3]": values[
+            f"{phase}{side} electrode {end} stoichiometry"
+        ]
+        * values[f"{phase}Maximum concentration in {side.lower()} electrode [mol.m-3]"]
+        for (side, phase), end in ends.items()
+    }
+
+
+def parameter_values_from_bpx(path: str | os.PathLike, set_name: str):
+    """``pybamm.ParameterValues`` of an LRMO cell rebuilt from a BPX file written by
+    ``export_bpx``: every value the file holds (standard sections and the LRMO extension in
+    User-defined) comes from the file; the named set supplies only the function-valued
+    parameters BPX does not carry (see ``MODEL2_DESCRIPTION``)."""
+    import pybamm
+
+    from lrmo_cell.parameters import load_parameter_set
+
+    values = pybamm.ParameterValues.create_from_bpx(path)
+    # the as-made cell sits at the bottom of each window (empty graphite, full LRMO couples);
+    # PyBaMM's reader would solve for it from the OCP tables instead
+    values.update(_as_made_concentrations(values), check_already_exists=False)
+    named = pybamm.ParameterValues(load_parameter_set(set_name))
+    missing = {k: named[k] for k in named.keys() if k not in values.keys()}
+    values.update(missing, check_already_exists=False)
+    return values
 
 
 def bpx_dict(set_name: str) -> dict:
@@ -91,26 +206,14 @@ def bpx_dict(set_name: str) -> dict:
         p[f"{part} thickness [m]"]
         for part in ("Negative electrode", "Separator", "Positive electrode")
     )
-    pos = _electrode(values, p, "Positive", "Positive", c_e, T)
+    pos = _blended_positive(values, p, c_e, T)
     neg = _electrode(values, p, "Negative", "Negative", c_e, T)
-    used = {
-        k
-        for k in p
-        if k.startswith(("Positive electrode", "Negative electrode", "Separator", "Electrolyte"))
-        or "particle" in k
-        or "concentration in" in k
-    }
-    extras = {
-        k: float(v)
-        for k, v in p.items()
-        if k not in used and isinstance(v, (int, float)) and not isinstance(v, bool)
-    }
-    return {
+    document = {
         "Header": {
             "BPX": "1.0.0",
             "Title": f"{set_name} base cell parameters (exported by lrmo_cell)",
-            "Description": "LRMO || graphite cell; LRMO extension in User-defined.",
-            "Model": "SPMe",
+            "Description": DESCRIPTION,
+            "Model": "DFN",
         },
         "Parameterisation": {
             "Cell": {
@@ -144,7 +247,7 @@ def bpx_dict(set_name: str) -> dict:
                 "Transport efficiency": p["Separator porosity"]
                 ** p["Separator Bruggeman coefficient (electrolyte)"],
             },
-            "User-defined": extras,
+            "User-defined": {},
         },
         "State": {
             "Initial conditions": {
@@ -158,6 +261,8 @@ def bpx_dict(set_name: str) -> dict:
             },
         },
     }
+    document["Parameterisation"]["User-defined"] = _lrmo_extension(p, document)
+    return document
 
 
 def export_bpx(set_name: str, path: str | os.PathLike) -> str:

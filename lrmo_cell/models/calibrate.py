@@ -1,23 +1,21 @@
 """Calibrate the LRMO parameter sets to the study's calibration table.
 
-    python -m lrmo_cell.models.calibrate [--rounds N]
+    python -m lrmo_cell.models.calibrate [--rounds N] [--stages 1 2]
 
 1. writes the treated sets (Ru-0.5, Ru-1, Ru-3) as patches of the pristine set, through
    ``treatment_parameters`` (their RuCl3 concentrations are the paper's);
-2. fits the few free parameters with scipy.optimize, each to the calibration rows it controls
-   (validation/sun2025_calibration.csv, Sun et al. 2025, doi:10.1039/d5ee00430f):
-   - oxygen-redox capacity, oxygen-loss exchange-current density and oxidisable surface-oxygen
-     inventory: Ru-1 first discharge at 0.1C and the pristine and Ru-1 ICE (least squares over the
-     formation cycle; the inventory bounds the pristine loss, the rate constant the Ru-1 loss above
-     its later onset);
-   - oxygen-redox exchange-current density and the resistance of the densified layer per lost
-     oxygen: the Ru-1 and pristine 1C capacities (the sluggish anionic redox limits both; the film
-     that the pristine formation cycle's oxygen loss leaves behind sets the pristine lower, as the
-     study explains);
-   - oxygen-vacancy migration rate (how fast fresh oxidisable oxygen reaches the surface, hence
-     the oxygen lost per cycle) and the oxygen adsorption sites per mass of RuO2 (how much of a
-     charge's released oxygen the catalyst can hold until discharge reduces it back): the
-     pristine and Ru-1 300-cycle retentions at 1C;
+2. fits what no published measurement pins (``_free_parameters``, each strictly inside bounds
+   from the literature or from physics), in two stages, with scipy.optimize.least_squares:
+   - the oxygen couple's Li diffusivity (how much of it the 4.8 V cut-off leaves stranded on the
+     first charge and the 2.0 V cut-off on the discharge), its rate constant, RuO2's catalysis
+     of it and the oxygen-loss rate constant: the Ru-1 first discharge, both ICEs and both 1C
+     capacities (validation/sun2025_calibration.csv, Sun et al. 2025, doi:10.1039/d5ee00430f)
+     and the O2 that DEMS sees leave Li-rich oxides on the first charge
+     (validation/lrmo_literature_targets.csv);
+   - the oxygen-vacancy migration rate (how fast fresh oxidisable oxygen reaches the surface)
+     and the irreversible TM migration per oxygen-redox site cycled: both 300-cycle retentions
+     at 1C and the voltage decay of untreated LRMO from other studies
+     (validation/lrmo_literature_targets.csv);
 3. writes the fitted values (source "fit: <this command>") and every set's "performance" block.
 """
 
@@ -27,45 +25,46 @@ import argparse
 import math
 import sys
 
-from lrmo_cell.parameters.io import SAMPLE_SETS, read_parameter_file, write_parameter_file
+from lrmo_cell.parameters.io import (
+    SAMPLE_SETS,
+    load_parameter_set,
+    read_parameter_file,
+    write_parameter_file,
+)
 from lrmo_cell.parameters.treatment import SAMPLE_RUCL3_MG_PER_ML, treatment_parameters
 from lrmo_cell.resources import data_dir
 
 from .cycling import simulate_cycling
-from .validation import calibration_table, residuals, table_metrics
+from .validation import calibration_table, literature_targets, residuals, table_metrics
 
 COMMAND = "python -m lrmo_cell.models.calibrate"
 PRISTINE = SAMPLE_SETS["pristine"]
 PERFORMANCE_C_RATES = (0.1, 0.2, 0.5, 1.0, 2.0)
 
 
-def _value(document: dict, name: str) -> float:
-    return document["parameters"][name]["value"]
-
-
 def treated_set_document(sample: str) -> dict:
     """The patch document of one treated sample, from the pristine set and the treatment map."""
-    pristine = read_parameter_file(PRISTINE)
+    pristine = load_parameter_set(PRISTINE)
     electrode_m3 = (
-        _value(pristine, "Positive electrode thickness [m]")
-        * _value(pristine, "Electrode height [m]")
-        * _value(pristine, "Electrode width [m]")
+        pristine["Positive electrode thickness [m]"]
+        * pristine["Electrode height [m]"]
+        * pristine["Electrode width [m]"]
     )
     rucl3 = SAMPLE_RUCL3_MG_PER_ML[sample]
     parameters = treatment_parameters(
         rucl3,
-        powder_volume_fraction=_value(pristine, "Positive electrode powder volume fraction"),
-        lrmo_density_kg_per_m3=_value(pristine, "LRMO density [kg.m-3]"),
+        powder_volume_fraction=pristine["Positive electrode powder volume fraction"],
+        lrmo_density_kg_per_m3=pristine["LRMO density [kg.m-3]"],
         electrode_volume_m3=electrode_m3,
     )
     parameters["Current function [A]"] = dict(parameters["Nominal cell capacity [A.h]"])
     return {
         "name": SAMPLE_SETS[sample],
         "description": (
-            f"LRMO {sample}: the pristine powder stirred in acidic RuCl3 ({rucl3} mg/mL), washed "
-            "and sintered (Li-deficient surface layer + RuO2 islands), against Li metal; Sun et "
-            "al., Energy Environ. Sci. 18 (2025) 4335, doi:10.1039/d5ee00430f. A patch of "
-            f"{PRISTINE} through lrmo_cell.parameters.treatment.treatment_parameters."
+            f"LRMO {sample}: the pristine powder stirred in acidic RuCl3 ({rucl3} "
+            "mg/mL), washed and sintered (Li-deficient surface layer + RuO2 islands), against Li "
+            "metal; Sun et al., Energy Environ. Sci. 18 (2025) 4335, doi:10.1039/d5ee00430f. A "
+            f"patch of {PRISTINE} through lrmo_cell.parameters.treatment.treatment_parameters."
         ),
         "base": PRISTINE,
         "parameters": parameters,
@@ -85,54 +84,74 @@ def write_treated_sets() -> None:
 
 
 def _free_parameters(pristine: dict) -> dict:
-    """Free parameters: name -> ((to fit coordinate, from fit coordinate), bounds)."""
-    lrmo_mol_per_m3 = _value(pristine, "Lattice oxygen concentration [mol.m-3]") / 2
-    log = (lambda v: math.log10(v), lambda x: 10**x)
+    """Free parameters: name -> (lower, upper, log10): the bounds of the fit coordinate, the
+    parameter's log10 where it spans decades.
+
+    Bounds: the oxygen couple's diffusivity and rate constant from the literature table
+    (validation/lrmo_transport_kinetics_literature.md: 1e-19 to 1e-15 m2/s, and k_TM / 100 to
+    k_TM); a catalyst's enhancement 10 to 100 (shared/lrmo-literature-leads.md item 8); the
+    share of the oxygen-redox Li sites the window reaches between one hole per two Li-O-Li
+    oxygens and all of them; the oxygen-loss and vacancy rates over decades around the
+    first-charge DEMS and a fade within the study's window; irreversible migration at most the
+    share that alone would give untreated LRMO's ~2 mV per cycle of voltage decay, at least a
+    hundredth of it.
+    """
+    k_tm = math.log10(pristine["Primary: Positive electrode reaction rate constant [A.m-2]"])
     return {
-        "Oxygen redox capacity [mol.m-3]": (
-            (lambda v: v / lrmo_mol_per_m3, lambda x: x * lrmo_mol_per_m3),  # Li per formula unit
-            (0.3, 0.9),
-        ),
-        "Oxygen loss exchange-current density [A.m-2]": (log, (-9.0, -2.0)),
-        "Oxidisable surface oxygen [mol.m-2]": (log, (-5.0, -2.5)),
-        "Oxygen redox exchange-current density [A.m-2]": (log, (-4.0, -1.0)),
-        # a rock-salt/spinel layer (Li conductivity down to ~1e-9 S/m) a quarter O-deficient
-        # (~2.5e4 mol/m3 of lost O) has resistivity / lost-O density up to ~4e4 Ohm.m4/mol
-        "Densified layer resistance per lost oxygen [Ohm.m4.mol-1]": (log, (1.0, 5.0)),
-        "Oxygen vacancy migration rate constant [s-1]": (log, (-9.0, -4.0)),
-        # at most one O per RuO2 unit (133 g/mol): 7.5 mol/kg
-        "RuO2 oxygen adsorption site density [mol.kg-1]": (log, (-1.0, 0.875)),
+        "Secondary: Positive particle diffusivity [m2.s-1]": (-19.0, -15.0, True),
+        "Secondary: Positive electrode reaction rate constant [A.m-2]": (k_tm - 2, k_tm, True),
+        "RuO2 oxygen-redox catalytic enhancement": (1.0, 2.0, True),
+        "Accessible share of the oxygen-redox Li sites": (0.5, 1.0, False),
+        "Oxygen release rate constant [s-1]": (-6.0, -1.0, True),
+        "Oxygen vacancy migration rate constant [s-1]": (-10.0, -5.0, True),
+        "Irreversible TM migration share per oxygen-redox site cycled": (-5.0, -3.0, True),
     }
 
 
-# calibration stages: the free parameters of each and the table rows they are fitted to
+def _to_fit(value: float, log: bool) -> float:
+    return math.log10(value) if log else value
+
+
+def _from_fit(x: float, log: bool) -> float:
+    return 10**x if log else x
+
+
+# calibration stages: the free parameters of each, the rows they are fitted to, the 1C cycles
 STAGES = (
     (
         (
-            "Oxygen redox capacity [mol.m-3]",
-            "Oxygen loss exchange-current density [A.m-2]",
-            "Oxidisable surface oxygen [mol.m-2]",
+            "Secondary: Positive particle diffusivity [m2.s-1]",
+            "Secondary: Positive electrode reaction rate constant [A.m-2]",
+            "RuO2 oxygen-redox catalytic enhancement",
+            "Accessible share of the oxygen-redox Li sites",
+            "Oxygen release rate constant [s-1]",
         ),
-        ("ru1_first_discharge", "pristine_ice", "ru1_ice"),
-        0,
-    ),
-    (
         (
-            "Oxygen redox exchange-current density [A.m-2]",
-            "Densified layer resistance per lost oxygen [Ohm.m4.mol-1]",
+            "ru1_first_discharge",
+            "pristine_ice",
+            "ru1_ice",
+            "pristine_1c_capacity",
+            "ru1_1c_capacity",
+            "pristine_first_charge_o2",
         ),
-        ("pristine_1c_capacity", "ru1_1c_capacity"),
         1,
     ),
     (
         (
             "Oxygen vacancy migration rate constant [s-1]",
-            "RuO2 oxygen adsorption site density [mol.kg-1]",
+            "Irreversible TM migration share per oxygen-redox site cycled",
         ),
-        ("pristine_retention_300", "ru1_retention_300"),
+        ("pristine_retention_300", "ru1_retention_300", "pristine_voltage_decay"),
         300,
     ),
 )
+
+
+def target_table():
+    """The study's calibration rows and the other studies' targets, one table."""
+    import pandas as pd
+
+    return pd.concat([calibration_table(), literature_targets()], ignore_index=True)
 
 
 def _sample_metrics(samples, values: dict, cycles: int) -> dict:
@@ -150,25 +169,27 @@ def fit_stage(names, row_ids, cycles: int, values: dict, free: dict) -> dict:
     import numpy as np
     from scipy.optimize import least_squares
 
-    table = calibration_table().set_index("id")
-    samples = sorted({table.loc[i, "sample"] for i in row_ids})
+    table = target_table()
+    samples = sorted(set(table.set_index("id").loc[list(row_ids), "sample"]))
 
     def with_x(x):
         trial = dict(values)
         for name, xi in zip(names, x, strict=True):
-            trial[name] = free[name][0][1](xi)
+            trial[name] = _from_fit(xi, free[name][2])
         return trial
 
     def fun(x):
         metrics = _sample_metrics(samples, with_x(x), cycles)
         # a failed or truncated run leaves NaN; a large finite residual steers the fit away
-        res = np.nan_to_num(residuals(table.reset_index(), metrics, row_ids), nan=10.0).tolist()
+        res = np.nan_to_num(residuals(table, metrics, row_ids), nan=10.0).tolist()
         print(f"  {np.round(x, 4).tolist()} -> residuals {np.round(res, 3).tolist()}", flush=True)
         return res
 
-    x0 = [free[name][0][0](values[name]) for name in names]
-    lower, upper = zip(*(free[name][1] for name in names), strict=True)
-    x0 = np.clip(x0, lower, upper)
+    lower, upper, _ = zip(*(free[name] for name in names), strict=True)
+    # start strictly inside: a start on a bound has no finite-difference step outward
+    margin = 1e-3 * (np.array(upper) - np.array(lower))
+    x0 = [_to_fit(values[name], free[name][2]) for name in names]
+    x0 = np.clip(x0, np.array(lower) + margin, np.array(upper) - margin)
     result = least_squares(fun, x0, bounds=(lower, upper), diff_step=1e-3, xtol=1e-4, max_nfev=40)
     return with_x(result.x)
 
@@ -176,11 +197,11 @@ def fit_stage(names, row_ids, cycles: int, values: dict, free: dict) -> dict:
 def fit_source(name: str, value: float, free: dict) -> str:
     """The source line of a fitted value; a value stuck at its search bound says so, because
     then the data asked for more than the bound allows and the value is not a true optimum."""
-    (to_fit, from_fit), (lower, upper) = free[name]
-    x = to_fit(value)
+    lower, upper, log = free[name]
+    x = _to_fit(value, log)
     at_bound = next(
         (
-            f"; at the {side} bound {from_fit(b):.3g} of its search interval, not an optimum"
+            f"; at the {side} bound {_from_fit(b, log):.3g} of its search interval, not an optimum"
             for side, b in (("lower", lower), ("upper", upper))
             if abs(x - b) < 1e-3 * (upper - lower)
         ),
@@ -188,7 +209,7 @@ def fit_source(name: str, value: float, free: dict) -> str:
     )
     return (
         f"fit: {COMMAND} (to the rows of validation/sun2025_calibration.csv, "
-        f"doi:10.1039/d5ee00430f){at_bound}"
+        f"doi:10.1039/d5ee00430f, and validation/lrmo_literature_targets.csv){at_bound}"
     )
 
 
@@ -218,13 +239,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rounds", type=int, default=2, help="passes over the fit stages (default 2)"
     )
+    parser.add_argument(
+        "--stages",
+        type=int,
+        nargs="+",
+        choices=range(1, len(STAGES) + 1),
+        default=list(range(1, len(STAGES) + 1)),
+        help="the fit stages to run, 1 (first cycle and 1C rows) and/or 2 (300-cycle rows)",
+    )
     args = parser.parse_args(argv)
     write_treated_sets()
     pristine = read_parameter_file(PRISTINE)
-    free = _free_parameters(pristine)
-    values = {name: _value(pristine, name) for name in free}
+    free = _free_parameters(load_parameter_set(PRISTINE))
+    values = {name: load_parameter_set(PRISTINE)[name] for name in free}
     for round_number in range(args.rounds):
-        for names, row_ids, cycles in STAGES:
+        for names, row_ids, cycles in (STAGES[k - 1] for k in args.stages):
             print(f"round {round_number + 1}: fitting {', '.join(names)} to {', '.join(row_ids)}")
             values = fit_stage(names, row_ids, cycles, values, free)
     for name, value in values.items():

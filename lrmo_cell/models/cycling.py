@@ -21,8 +21,6 @@ from lrmo_cell.parameters import load_parameter_set
 from lrmo_cell.parameters.treatment import SPECIFIC_CURRENT_1C_A_PER_KG
 
 from .lrmo import LRMO
-from .model2 import LRMO2
-from .submodels.oxygen_recapture import OXYGEN_POOLS
 
 COLUMNS = (
     "cycle",
@@ -77,32 +75,19 @@ def _check_inputs(c_rate, cycles, formation_c_rate, formation_cycles, v_min, v_m
             raise InputError(message)
 
 
-# a parameter only Model 2's sets have (its oxygen couple is PyBaMM's secondary particle phase)
-MODEL2_MARKER = "Secondary: Maximum concentration in positive electrode [mol.m-3]"
-
-
-def is_model2_set(parameter_values) -> bool:
-    """Whether a parameter set is for Model 2 (``lrmo_cell.models.model2``)."""
-    return MODEL2_MARKER in parameter_values.keys()
-
-
 def model_for(parameter_values, base: str = "SPMe"):
-    """The model a set is for: Model 2 for its sets, else the LRMO model, as a half cell (Li
-    metal) or a full cell (graphite). Built afresh on every call (0.15 s), so no two simulations
-    share a model a caller may have changed."""
+    """The LRMO model for a set: a half cell (Li metal) or a full cell (graphite). Built afresh
+    on every call (0.15 s), so no two simulations share a model a caller may have changed."""
     working = "both" if "Negative particle radius [m]" in parameter_values else "positive"
-    factory = LRMO2 if is_model2_set(parameter_values) else LRMO
-    return factory({"working electrode": working}, base=base)
+    return LRMO({"working electrode": working}, base=base)
 
 
-def working_solver(parameter_values) -> pybamm.BaseSolver:
-    """The solver at working tolerances for the set's model.
-
-    Model 2 has none of the states the fallback solver's tolerances name, and needs no fallback:
-    its Marcus-Hush-Chidsey rates keep the surfaces' restoring forces bounded."""
-    if is_model2_set(parameter_values):
-        return pybamm.IDAKLUSolver(rtol=WORKING_RTOL, atol=MODEL2_ATOL)
-    return FallbackIDAKLUSolver()
+def working_solver(parameter_values=None) -> pybamm.BaseSolver:
+    """PyBaMM's IDAKLU solver at the working tolerances. The model's states all carry PyBaMM
+    scales (fractions, oxygen pools of ~1 mol.m-3), so one absolute tolerance serves them all,
+    and it needs no fallback: its Marcus-Hush-Chidsey rates keep every surface's restoring
+    force bounded."""
+    return pybamm.IDAKLUSolver(rtol=WORKING_RTOL, atol=WORKING_ATOL)
 
 
 def _cycle_steps(current_a: float, v_min: float, v_max: float, charge_mode: str) -> tuple:
@@ -113,87 +98,9 @@ def _cycle_steps(current_a: float, v_min: float, v_max: float, charge_mode: str)
     return tuple(steps)
 
 
-# Working tolerances: PyBaMM's default rtol, and atol 1e-8 for the fractions of the oxygen
-# submodels, some of which are small (the oxidised fraction ends every discharge near 3e-3, the
-# unactivated Li2MnO3 share sits near 1e-4 after formation): at 1e-6 they would be resolved to
-# only 1e-3 and 1e-2 of themselves, and with the states of STATE_ATOL on their own tolerances
-# 1e-8 costs no measurable steps. Against IDAKLU at 1e-6 / 1e-8 over formation + 300 cycles at
-# 1C, cycle by cycle: Ru-1 within 0.07 mAh/g and 0.17 mV, pristine within 0.08 mAh/g and 0.28 mV
-# (tests/test_model_checks.py checks 20 cycles).
-WORKING_RTOL, WORKING_ATOL = 1e-4, 1e-8
+# Working tolerances, and the tight ones tests/test_model_checks.py compares them with
+WORKING_RTOL, WORKING_ATOL = 1e-4, 1e-6
 TIGHT_RTOL, TIGHT_ATOL = 1e-6, 1e-8
-# States with an absolute tolerance of their own, in the solver's units (the state divided by its
-# PyBaMM scale). The oxygen pools are in mol.m-3 of electrode: 1e-3 mol.m-3 is 5e-4 umol O2 per g
-# of powder, far below what DEMS resolves, whereas at 1e-8 the solver followed every pool that
-# empties (free O2 after each charge, adsorbed O2 during each discharge) through some twenty
-# e-folds of decay. The TM particle is in units of its maximum concentration: 1e-4 is 0.02 mAh/g
-# of TM capacity, the accuracy rtol already gives a half-full particle; a surface near empty is
-# then not followed down its Nernst tail (x falls ten-fold per 0.18 V), where the TM reaction
-# carries no current worth resolving (its exchange current falls as x^(w/2)). Together they take
-# the Ru-1 1C cycle from ~610 to ~390 steps.
-STATE_ATOL = {
-    **{f"X-averaged {pool} oxygen [mol.m-3]": 1e-3 for pool in OXYGEN_POOLS},
-    "X-averaged positive particle concentration [mol.m-3]": 1e-4,
-    "Positive particle concentration [mol.m-3]": 1e-4,
-}
-# Model 2's states carry PyBaMM scales (fractions, and oxygen pools of ~1 mol.m-3), so one
-# absolute tolerance serves them all
-MODEL2_ATOL = 1e-6
-# a step that makes less than this progress is given up and solved at the tight tolerances
-NO_PROGRESS_STEPS, NO_PROGRESS_S = 300, 60.0
-
-
-class FallbackIDAKLUSolver(pybamm.IDAKLUSolver):
-    """PyBaMM's IDAKLU solver at the working tolerances; a step it cannot finish is solved again,
-    from the same state, at the tight ones.
-
-    ``state_atol`` maps state variable names to their own absolute tolerance (default
-    ``STATE_ATOL``); every other state takes ``atol``. The one-sided oxygen reactions switching on
-    and off, and a TM surface left a hair past full, can make IDA give up on a step, or crawl
-    through it (a normal 1C half cycle takes ~200 steps, so 300 steps that advance less than a
-    minute mean it is stuck); redoing only that step at the tight tolerances keeps the rest of a
-    long experiment cheap.
-    """
-
-    def __init__(
-        self, rtol=WORKING_RTOL, atol=WORKING_ATOL, state_atol=None, options=None, **kwargs
-    ):
-        # a step given up here is not an error the user needs to see: it is solved again; the
-        # summaries and figures read the solver's own time points and never interpolate between
-        # them, so IDAKLU need not store Hermite data (3-4 % of a long run)
-        options = {
-            "silence_sundials_errors": True,
-            "hermite_interpolation": False,
-            "num_steps_no_progress": NO_PROGRESS_STEPS,
-            "t_no_progress": NO_PROGRESS_S,
-            **(options or {}),
-        }
-        super().__init__(rtol=rtol, atol=atol, options=options, **kwargs)
-        self.state_atol = dict(STATE_ATOL if state_atol is None else state_atol)
-        self._tight = None
-
-    def copy(self):
-        new_solver = super().copy()
-        new_solver._tight = None
-        return new_solver
-
-    def _check_atol_type(self, atol, model):
-        # IDAKLU asks for the tolerance vector of each model it sets up; the states' places in
-        # it are known only then
-        vector = super()._check_atol_type(atol, model)
-        for variable, slices in model.y_slices.items():
-            if variable.name in self.state_atol:
-                for where in slices:
-                    vector[where] = self.state_atol[variable.name]
-        return vector
-
-    def step(self, old_solution, model, dt, *args, **kwargs):
-        try:
-            return super().step(old_solution, model, dt, *args, **kwargs)
-        except pybamm.SolverError:
-            if self._tight is None:
-                self._tight = pybamm.IDAKLUSolver(rtol=TIGHT_RTOL, atol=TIGHT_ATOL)
-            return self._tight.step(old_solution, model, dt, *args, **kwargs)
 
 
 def run_experiment(
@@ -211,8 +118,26 @@ def run_experiment(
     """Solve ``protocol`` = [(c_rate, n_cycles), ...] and return the solution and cycle C-rates.
 
     ``var_pts`` refines PyBaMM's mesh points (default ``VAR_PTS``); ``solver`` replaces the
-    default ``FallbackIDAKLUSolver()``.
+    default ``working_solver()``.
     """
+    sim, rates = cycling_simulation(
+        parameter_values,
+        protocol,
+        v_min=v_min,
+        v_max=v_max,
+        charge_mode=charge_mode,
+        base=base,
+        var_pts=var_pts,
+        solver=solver,
+    )
+    return sim.solve(showprogress=show_progress), rates
+
+
+def cycling_simulation(
+    parameter_values, protocol, *, v_min, v_max, charge_mode, base, var_pts=None, solver=None
+) -> tuple[pybamm.Simulation, list[float]]:
+    """The unsolved ``pybamm.Simulation`` of ``run_experiment`` and its cycle C-rates (a
+    simulation solved again from other states keeps its built models and solver set-up)."""
     mass_g = active_powder_mass_g(parameter_values)
     cycles, rates = [], []
     for c_rate, n in protocol:
@@ -237,24 +162,21 @@ def run_experiment(
         solver=solver or working_solver(parameter_values),
         var_pts={**VAR_PTS, **(var_pts or {})},
     )
-    solution = sim.solve(showprogress=show_progress)
-    return solution, rates
+    return sim, rates
 
 
 _SUMMARY_VARIABLES = {
     "current": "Current [A]",
     "capacity": "Discharge capacity [A.h]",
     "voltage": "Voltage [V]",
+    "released": "Released oxygen [umol.g-1]",
 }
-RELEASED_OXYGEN = "X-averaged released oxygen [mol.m-3]"
-MODEL2_RELEASED_OXYGEN = "Released oxygen [umol.g-1]"
 
 
-def _steps_by_cycle(solution: pybamm.Solution, released: str) -> list[list[dict] | None]:
+def _steps_by_cycle(solution: pybamm.Solution) -> list[list[dict] | None]:
     """The summary variables of every step, cycle by cycle, cut out of one evaluation over the
     whole solution (evaluating them step by step costs a few ms per step)."""
-    names = {**_SUMMARY_VARIABLES, "released": released}
-    whole = {key: solution[name].entries for key, name in names.items()}
+    whole = {key: solution[name].entries for key, name in _SUMMARY_VARIABLES.items()}
     offset, cycles = 0, []
     for cycle in solution.cycles:
         if cycle is None:
@@ -269,7 +191,7 @@ def _steps_by_cycle(solution: pybamm.Solution, released: str) -> list[list[dict]
     return cycles
 
 
-def _cycle_row(steps, number: int, c_rate: float, mass_g: float, o2_factor: float) -> dict:
+def _cycle_row(steps, number: int, c_rate: float, mass_g: float) -> dict:
     charge = [s for s in steps if s["current"].mean() < 0]
     discharge = [s for s in steps if s["current"].mean() > 0]
     q_ch = sum(abs(s["capacity"][-1] - s["capacity"][0]) for s in charge)
@@ -287,8 +209,7 @@ def _cycle_row(steps, number: int, c_rate: float, mass_g: float, o2_factor: floa
             mean_discharge_voltage_V=energy_wh / q_dis if q_dis > 0 else float("nan"),
             discharge_energy_Wh_per_kg=1000 * energy_wh / mass_g,
         )
-    released = float(steps[-1]["released"][-1] - steps[0]["released"][0])
-    row["oxygen_released_umol_per_g"] = released * o2_factor
+    row["oxygen_released_umol_per_g"] = float(steps[-1]["released"][-1] - steps[0]["released"][0])
     return row
 
 
@@ -297,17 +218,9 @@ def summarise_cycles(
 ) -> pd.DataFrame:
     """One row per cycle of an experiment solution (see ``COLUMNS``)."""
     mass_g = active_powder_mass_g(parameter_values)
-    p = parameter_values
-    electrode_m3 = (
-        p["Positive electrode thickness [m]"] * p["Electrode height [m]"] * p["Electrode width [m]"]
-    )
-    o2_factor = 1e6 * electrode_m3 / mass_g  # mol.m-3 of electrode -> umol per g of powder
-    released = RELEASED_OXYGEN
-    if is_model2_set(parameter_values):
-        released, o2_factor = MODEL2_RELEASED_OXYGEN, 1.0
     rows = [
-        _cycle_row(steps, i + 1, rates[i], mass_g, o2_factor)
-        for i, steps in enumerate(_steps_by_cycle(solution, released))
+        _cycle_row(steps, i + 1, rates[i], mass_g)
+        for i, steps in enumerate(_steps_by_cycle(solution))
         if steps is not None
     ]
     return pd.DataFrame(rows, columns=list(COLUMNS))
@@ -358,6 +271,7 @@ def simulate_cycling(
     formation_cycles: int = 1,
     v_min: float = 2.0,
     v_max: float = 4.8,
+    extrapolate: bool = False,
     **options,
 ) -> pd.DataFrame:
     """Cycle an LRMO cell and return one row per cycle (formation first, numbered from 1).
@@ -367,8 +281,17 @@ def simulate_cycling(
     CC discharge to ``v_min`` [V]. Keyword ``options``: ``charge_mode`` ("CC"/"CCCV"), ``base``
     ("SPMe"/"SPM"/"DFN"), ``parameter_overrides`` (dict), ``show_progress`` (tqdm bar on stderr;
     default for runs over 20 cycles when stderr is a terminal). If the cell can no longer
-    complete a cycle, the rows end there.
+    complete a cycle, the rows end there. ``extrapolate=True`` jumps over cycles by adaptive
+    inter-cycle extrapolation (``lrmo_cell.models.extrapolation.simulate_extrapolated``, which
+    also takes ``tolerance`` and ``max_skip_cycles``) and adds the boolean column
+    ``extrapolated``.
     """
+    if extrapolate:
+        from .extrapolation import simulate_extrapolated
+
+        return simulate_extrapolated(
+            sample, c_rate, cycles, formation_c_rate, formation_cycles, v_min, v_max, **options
+        )
     frame, _, _ = run_cycling(
         sample, c_rate, cycles, formation_c_rate, formation_cycles, v_min, v_max, **options
     )

@@ -91,22 +91,16 @@ def plot_cycling(runs: dict, out: Path) -> list[str]:
 
 
 def plot_oxygen(runs: dict, out: Path, n_cycles: int = 6) -> list[str]:
-    """Released, recaptured and escaped oxygen [umol/g] vs time over the first cycles."""
+    """Released, RuO2-bound and escaped oxygen [umol/g] vs time over the first cycles."""
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 4.2))
-    for sample, (_, solution, values) in runs.items():
-        electrode_m3 = (
-            values["Positive electrode thickness [m]"]
-            * values["Electrode height [m]"]
-            * values["Electrode width [m]"]
-        )
-        factor = 1e6 * electrode_m3 / active_powder_mass_g(values)
+    for sample, (_, solution, _values) in runs.items():
         cycles = [c for c in solution.cycles[:n_cycles] if c is not None]
         t = np.concatenate([c["Time [h]"].entries for c in cycles])
-        for pool, ls in (("released", "-"), ("recaptured", "--"), ("escaped", ":")):
-            y = np.concatenate([c[f"X-averaged {pool} oxygen [mol.m-3]"].entries for c in cycles])
-            ax.plot(t, y * factor, color=COLOURS[sample], ls=ls, label=f"{sample} {pool}")
+        for pool, ls in (("Released", "-"), ("RuO2-bound", "--"), ("Escaped", ":")):
+            y = np.concatenate([c[f"{pool} oxygen [umol.g-1]"].entries for c in cycles])
+            ax.plot(t, y, color=COLOURS[sample], ls=ls, label=f"{sample} {pool.lower()}")
     ax.set(
         xlabel="time [h]",
         ylabel="cumulative O2 [umol/g]",

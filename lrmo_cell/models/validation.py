@@ -12,6 +12,9 @@ import pandas as pd
 from lrmo_cell.resources import data_path
 
 CALIBRATION_FILE = "sun2025_calibration.csv"
+# figures of other LRMO studies that set a model rate no Sun 2025 row pins (voltage decay)
+LITERATURE_TARGETS_FILE = "lrmo_literature_targets.csv"
+DECAY_CYCLES = 100
 
 
 def calibration_table() -> pd.DataFrame:
@@ -19,17 +22,26 @@ def calibration_table() -> pd.DataFrame:
     return pd.read_csv(data_path("validation", CALIBRATION_FILE))
 
 
+def literature_targets() -> pd.DataFrame:
+    """Rows of the same shape from other LRMO studies (each row names its source)."""
+    return pd.read_csv(data_path("validation", LITERATURE_TARGETS_FILE))
+
+
 def table_metrics(frame: pd.DataFrame, retention_cycles: int = 300) -> dict:
     """Table quantities of one sample from its cycling frame (formation row first).
 
-    first_discharge_capacity and initial_coulombic_efficiency come from cycle 1 (0.1C);
+    first_discharge_capacity, initial_coulombic_efficiency and first_charge_oxygen_released
+    [umol O2/g] come from cycle 1 (0.1C);
     discharge_capacity (1C) is the first cycle after formation; capacity_retention is the
-    discharge capacity after ``retention_cycles`` 1C cycles over that first 1C cycle.
+    discharge capacity after ``retention_cycles`` 1C cycles over that first 1C cycle;
+    mean_discharge_voltage_decay [V/cycle] the change of the mean discharge voltage over the
+    first ``DECAY_CYCLES`` 1C cycles, per cycle.
     """
     first = frame.iloc[0]
     metrics = {
         "first_discharge_capacity": first["discharge_capacity_mAh_per_g"],
         "initial_coulombic_efficiency": first["coulombic_efficiency"],
+        "first_charge_oxygen_released": first["oxygen_released_umol_per_g"],
     }
     if len(frame) > 1:
         metrics["discharge_capacity"] = frame.iloc[1]["discharge_capacity_mAh_per_g"]
@@ -38,6 +50,11 @@ def table_metrics(frame: pd.DataFrame, retention_cycles: int = 300) -> dict:
             frame.iloc[retention_cycles]["discharge_capacity_mAh_per_g"]
             / frame.iloc[1]["discharge_capacity_mAh_per_g"]
         )
+    if len(frame) > DECAY_CYCLES + 1:
+        voltage = frame["mean_discharge_voltage_V"]
+        metrics["mean_discharge_voltage_decay"] = (
+            voltage.iloc[DECAY_CYCLES + 1] - voltage.iloc[1]
+        ) / DECAY_CYCLES
     return metrics
 
 

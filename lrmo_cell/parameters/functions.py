@@ -174,11 +174,35 @@ def tm_couple_volume_fraction(x, y, z):
 
 
 def oxygen_couple_volume_fraction(x, y, z):
-    """Volume fraction of the oxygen couple's domains: the rest of the LRMO's Li sites, less
-    the sites the acid treatment's H+/Li+ exchange took out of the surface shell (thickness
-    delta, Li fraction y): a share [1 - (1 - delta / R)^3] (1 - y) of the particle's sites."""
+    """Volume fraction of the oxygen couple's domains: the share of the rest of the LRMO's Li
+    sites that oxygen redox can empty below the upper cut-off (the others hold Li the whole
+    time), less the sites the acid treatment's H+/Li+ exchange took out of the surface shell
+    (thickness delta, Li fraction y): a share [1 - (1 - delta / R)^3] (1 - y) of the sites."""
     eps = pybamm.Parameter("Positive electrode active material volume fraction")
     radius = pybamm.Parameter("Secondary: Positive particle radius [m]")
     shell = 1 - (1 - pybamm.Parameter("Li-deficient layer thickness [m]") / radius) ** 3
     removed = shell * (1 - pybamm.Parameter("Li-deficient layer Li fraction"))
-    return eps * (1 - pybamm.Parameter("TM-redox share of Li sites")) * (1 - removed)
+    accessible = pybamm.Parameter("Accessible share of the oxygen-redox Li sites")
+    return eps * (1 - pybamm.Parameter("TM-redox share of Li sites")) * accessible * (1 - removed)
+
+
+def _couple_volume_change(phase: str, sto):
+    """dV/V = Omega (c - c_ref) of one couple's domain: PyBaMM's swelling asks for a volume
+    change function besides the partial molar volume of its stress; writing it with the set's own
+    partial molar volume and strain-free concentration keeps the two from disagreeing."""
+    prefix = f"{phase}: Positive electrode "
+    omega = pybamm.Parameter(prefix + "partial molar volume [m3.mol-1]")
+    c_ref = pybamm.Parameter(prefix + "reference concentration for free of deformation [mol.m-3]")
+    c_max = pybamm.Parameter(f"{phase}: Maximum concentration in positive electrode [mol.m-3]")
+    return omega * (c_max * sto - c_ref)
+
+
+def tm_couple_volume_change(sto):
+    """Volume change of the TM couple's domain at stoichiometry ``sto`` (negative below the
+    as-made, strain-free state)."""
+    return _couple_volume_change("Primary", sto)
+
+
+def oxygen_couple_volume_change(sto):
+    """Volume change of the oxygen couple's domain at stoichiometry ``sto``."""
+    return _couple_volume_change("Secondary", sto)

@@ -234,11 +234,18 @@ _ORDERED = (
         "Initial concentration in positive electrode [mol.m-3]",
         "Maximum concentration in positive electrode [mol.m-3]",
     ),
+    *(
+        (
+            f"{phase}: Initial concentration in positive electrode [mol.m-3]",
+            f"{phase}: Maximum concentration in positive electrode [mol.m-3]",
+        )
+        for phase in ("Primary", "Secondary")
+    ),
     (
         "Initial concentration in negative electrode [mol.m-3]",
         "Maximum concentration in negative electrode [mol.m-3]",
     ),
-    ("Li-deficient layer thickness [m]", "Positive particle radius [m]"),
+    ("Li-deficient layer thickness [m]", "Primary: Positive particle radius [m]"),
 )
 
 

@@ -23,9 +23,10 @@ RU1_LAYER_THICKNESS_M = 4.5e-9  # 4-5 nm Li-poor interlayer imaged in Ru-1, Sun 
 # Li fraction of the layer in Ru-1: assumed equal to the most Li-poor DFT cell of the paper
 # (Li25 vs Li30 per 48 O), the composition range its DFT explores for the layer
 RU1_LAYER_LI_FRACTION = 25 / 30
-# assumed: H+/Li+ exchange saturates once a quarter of the layer's Li is exchanged (beyond that
-# the layered framework would not survive; the paper reports no collapse even for Ru-3)
-MIN_LAYER_LI_FRACTION = 0.75
+# The paper's DFT cells Li(30-n)Mn(18+n)O48 trade Li of the TM layer for Mn one for one: Li30 has
+# 6 Li among the 24 TM-layer sites, Li25 one. H+/Li+ exchange can take the layer no further than
+# Li24Mn24O48 (LiMnO2 stoichiometry), where no TM-layer Li, hence no Li-O-Li, is left.
+MIN_LAYER_LI_FRACTION = 24 / 30
 RUO2_DENSITY_KG_PER_M3 = 6970.0  # rutile RuO2, CRC Handbook of Chemistry and Physics
 SPECIFIC_CURRENT_1C_A_PER_KG = 250.0  # 1C = 250 mA/g, Sun et al. 2025
 
@@ -42,6 +43,18 @@ def layer_li_fraction(rucl3_mg_per_ml: float) -> float:
     """
     exchanged = 1 - math.exp(-rucl3_mg_per_ml / _EXCHANGE_SCALE)
     return 1 - (1 - MIN_LAYER_LI_FRACTION) * exchanged
+
+
+def li_o_li_share(li_fraction):
+    """Li-O-Li configurations of the layer relative to the bulk at layer Li fraction y.
+
+    Each Li of the TM layer makes the Li-O-Li configurations whose oxygen is oxidisable (Seo et
+    al., Nat. Chem. 8 (2016) 692, doi:10.1038/nchem.2524); in the DFT cells of Sun et al. 2025
+    (Li(30-n)Mn(18+n)O48) the Li removed is TM-layer Li, so their count falls linearly from 6 at
+    y = 1 to 0 at y = 24/30: (y - 24/30) / (1 - 24/30), 1/6 for Ru-1's Li25 layer. Works on
+    floats, numpy arrays and pybamm symbols.
+    """
+    return (li_fraction - MIN_LAYER_LI_FRACTION) / (1 - MIN_LAYER_LI_FRACTION)
 
 
 def treatment_parameters(

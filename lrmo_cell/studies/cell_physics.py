@@ -19,29 +19,29 @@ The protocol is the calibration's rate test (the set's "performance" block): a f
 0.1C, then a cycle charged and discharged at the rate asked, CC between 2.0 V and the set's
 upper cut-off; 1C = 250 mA per g of active powder (LRMO with its RuO2, the mass the study weighs,
 ``cathode.active_fraction`` of the coating), so the designer's 0.1C and the study's agree.
+
+PyBaMM's open-circuit voltage and reaction overpotential are those of the electrode's primary
+particle phase, the TM couple in both LRMO models; the oxygen couple runs below the TM couple's
+OCV late in a discharge, so its lag (kinetics in the wide sense) shows in the reaction term.
+The terms add up to the voltage; what they do not split is reported as the residual.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
+import pybamm
 
-from lrmo_cell.design.core import Design, evaluate
+from lrmo_cell.design.core import FARADAY_C_PER_MOL, Design, evaluate
 from lrmo_cell.design.schema import MODEL
 from lrmo_cell.errors import InputError
+from lrmo_cell.models.cycling import active_powder_mass_g, run_experiment
 from lrmo_cell.parameters import load_parameter_set, resolve_parameter_file
 from lrmo_cell.parameters.treatment import SPECIFIC_CURRENT_1C_A_PER_KG
+from lrmo_cell.plotting import quantity_label
 from lrmo_cell.studies.at_rate_commands import C_RATE_RANGE, TEMPERATURE_RANGE_K
 
-if TYPE_CHECKING:
-    import pybamm
-
-# PyBaMM and the models are imported where they run, so that the command line can check its
-# arguments against the ranges here without loading them
-
-FARADAY_C_PER_MOL = 96485.33212  # CODATA 2018
 FORMATION_C_RATE = 0.1  # Sun et al. 2025 (doi 10.1039/d5ee00430f): formation at 0.1C
 LOWER_CUT_OFF_V = 2.0  # the study's discharge limit vs Li; kept for the graphite cell as well
 #: outputs of the designer that at_rate gives at the rate as well
@@ -111,8 +111,6 @@ def electrode_pair_parameter_values(design: Design) -> pybamm.ParameterValues:
     cathode's areal capacity at the set's maximum concentration (the design's N/P, not the
     set's); the anode's overhang carries no current in a 1D model and is left out.
     """
-    import pybamm
-
     # load_design checked that the set is of this design's kind of cell
     values = pybamm.ParameterValues(load_parameter_set(_set_path(design)))
     graphite = design.anode_type == "graphite"
@@ -143,7 +141,7 @@ def electrode_pair_parameter_values(design: Design) -> pybamm.ParameterValues:
         fraction = q_anode_C_per_m2 / (anode_m * c_max * FARADAY_C_PER_MOL)
         if fraction >= 1 - v["anode.porosity"]:
             raise InputError(
-                f"anode: N/P {g['n_p_ratio']:.3g} needs a graphite volume fraction of "
+                f"anode.n_p_ratio {g['n_p_ratio']:.3g} needs a graphite volume fraction of "
                 f"{fraction:.2f} at the set's maximum concentration, more than the solid share "
                 f"{1 - v['anode.porosity']:.2f} of the coating; lower anode.porosity or N/P"
             )
@@ -164,10 +162,6 @@ def _check_conditions(c_rate: float, temperature_K: float) -> None:
 
 def _discharge(design: Design, c_rate: float, temperature_K: float) -> tuple[dict, dict]:
     """One pair's discharge at ``c_rate``: its figures and the curves of its voltage terms."""
-    import pybamm
-
-    from lrmo_cell.models.cycling import active_powder_mass_g, run_experiment
-
     _check_conditions(c_rate, temperature_K)
     set_file = _set_path(design)
     values = electrode_pair_parameter_values(design)
@@ -185,7 +179,7 @@ def _discharge(design: Design, c_rate: float, temperature_K: float) -> tuple[dic
     step = steps[-1] if len(steps) == 2 else None
     if step is None or isinstance(step, pybamm.EmptySolution):
         raise InputError(
-            f"c_rate {c_rate:g}C: the pair cannot complete a charge and discharge at this rate "
+            f"c_rate {c_rate:.3g}C: the pair cannot complete a charge and discharge at this rate "
             f"between {LOWER_CUT_OFF_V:g} and {v_max:g} V; ask for a lower rate"
         )
     q = step["Discharge capacity [A.h]"].entries
@@ -197,7 +191,7 @@ def _discharge(design: Design, c_rate: float, temperature_K: float) -> tuple[dic
     curve["residual"] = voltage - curve["open_circuit_V"] - sum(curve[k] for k in LOSS_TERMS)
     capacity = float(q[-1])
     if capacity <= 0:
-        raise InputError(f"c_rate {c_rate:g}C: the pair delivers no capacity at this rate")
+        raise InputError(f"c_rate {c_rate:.3g}C: the pair delivers no capacity at this rate")
 
     def mean(x):  # over the charge discharged, so the terms add up to the mean voltage
         return float(np.trapezoid(x, q)) / capacity
@@ -228,7 +222,7 @@ def resolve_performance(design: Design, temperature_K: float = 298.15) -> Design
     pair, _ = _discharge(design, c_rate, temperature_K)
     source = (
         f"{MODEL}: LRMO model, one electrode pair of this design, set {pair['parameter_set']}, "
-        f"0.1C formation then {c_rate:g}C, {LOWER_CUT_OFF_V:g}-{pair['upper_cut_off_V']:g} V, "
+        f"0.1C formation then {c_rate:.3g}C, {LOWER_CUT_OFF_V:g}-{pair['upper_cut_off_V']:g} V, "
         f"{temperature_K:g} K (lrmo_cell.studies.cell_physics)"
     )
     return design.with_values(
@@ -285,18 +279,15 @@ def at_rate(
 
 def table(result: dict) -> str:
     """Nominal and at-rate figures side by side, and the mean voltage terms, as plain text."""
-    rate = f"{result['c_rate']:g}C, {result['temperature_K']:g} K"
+    rate = f"{result['c_rate']:.3g}C, {result['temperature_K']:g} K"
     lines = [
         f"  at {rate} (LRMO model, set {result['pair']['parameter_set']}, "
         f"{result['pairs']} electrode pairs; 1C = {result['one_c_mA_per_g']:g} mA/g)",
         f"  {'':<34} {'nominal':>10} {'at rate':>10} {'ratio':>7}",
     ]
-    units = {"capacity_Ah": "Ah", "energy_Wh": "Wh", "mean_voltage_V": "V"}
     for key in FIGURES:
-        label = key.rsplit("_", 3 if "_per_" in key else 1)[0].replace("_", " ")
-        unit = units.get(key, "Wh/kg" if key.endswith("kg") else "Wh/L")
         lines.append(
-            f"  {label + ' [' + unit + ']':<34} {result['nominal'][key]:>10.4g} "
+            f"  {quantity_label(key):<34} {result['nominal'][key]:>10.4g} "
             f"{result[key]:>10.4g} {result['ratio_to_nominal'][key]:>7.3f}"
         )
     pair = result["pair"]
@@ -329,7 +320,9 @@ def plot_voltage_losses(result: dict, path, title: str = "") -> None:
     fig = Figure(figsize=(11, 4.6))
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.5, 1]})
     top = curve["open_circuit_V"]
-    left.plot(q, top, color="black", lw=1.2, label="open-circuit voltage (TM couple)")
+    left.plot(
+        q, top, color="black", lw=1.2, label="open-circuit voltage (TM couple vs counter electrode)"
+    )
     for key in terms:
         bottom = top + curve[key]
         left.fill_between(q, top, bottom, color=colors[key], alpha=0.7, label=LOSS_LABELS[key])
@@ -352,7 +345,7 @@ def plot_voltage_losses(result: dict, path, title: str = "") -> None:
     right.set_xlabel("mean voltage loss over the discharge [mV]")
     nominal = result["nominal"]
     fig.suptitle(
-        f"{title}{' - ' if title else ''}{result['c_rate']:g}C, {result['temperature_K']:g} K: "
+        f"{title}{' - ' if title else ''}{result['c_rate']:.3g}C, {result['temperature_K']:g} K: "
         f"{result['capacity_Ah']:.2f} Ah, {result['mean_voltage_V']:.3f} V, "
         f"{result['specific_energy_Wh_per_kg']:.0f} Wh/kg (nominal {nominal['capacity_Ah']:.2f} "
         f"Ah, {nominal['mean_voltage_V']:.3f} V, {nominal['specific_energy_Wh_per_kg']:.0f} Wh/kg)",

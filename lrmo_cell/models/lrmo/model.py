@@ -1,6 +1,6 @@
-"""Model 2: PyBaMM's SPM/SPMe/DFN with an LRMO positive electrode of two redox couples.
+"""The LRMO model: PyBaMM's SPM/SPMe/DFN with an LRMO positive electrode of two redox couples.
 
-``LRMO2(options=None, base="SPMe")`` returns a real PyBaMM lithium-ion model whose positive
+``LRMO(options=None, base="SPMe")`` returns a real PyBaMM lithium-ion model whose positive
 electrode has two particle phases, the TM couple (primary) and the lattice-oxygen couple
 (secondary), each with its own Li transport, OCP and MSMR kinetics (``couples``), and one
 submodel per mechanism, each chosen by an option with a "none" twin:
@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import pybamm
 
-from ..lrmo import set_explicit_lithium_metal_submodels
 from . import activation, couples, electrode, inventory, migration, oxygen_loss, treatment
 from .base import OXYGEN, TM
 from .released_oxygen import ReleasedOxygen
+from .summary import lrmo_degradation_variables, lrmo_summary_variables
 
 MECHANISMS = {
     "LRMO oxygen-redox activation": {
@@ -77,15 +77,22 @@ def split_options(options: dict | None) -> tuple[dict, dict]:
         raise pybamm.OptionError(f"unknown LRMO option {unknown[0]!r}")
     if options.get("surface form", "differential") == "false":
         raise pybamm.OptionError(
-            "Model 2 needs a surface form ('differential' or 'algebraic'): its surface reactions "
-            "are explicit in the surface potential difference"
+            "the LRMO model needs a surface form ('differential' or 'algebraic'): its surface "
+            "reactions are explicit in the surface potential difference"
         )
     options.setdefault("surface form", "differential")
     options["particle phases"] = ("1", "2")
     return options, lrmo
 
 
-class _Model2Mixin:
+def _citation() -> str:
+    """BibTeX of Sun et al. 2025, kept once, in the model's zoo entry."""
+    from importlib.resources import files
+
+    return (files("lrmo_cell.zoo") / "lrmo" / "CITATION.bib").read_text(encoding="utf-8")
+
+
+class _LRMOMixin:
     _base_defaults: dict = {}
 
     def __init__(self, options=None, name=None, build=True):
@@ -93,14 +100,31 @@ class _Model2Mixin:
         for key, value in self._base_defaults.items():
             options.setdefault(key, value)
         super().__init__(options=options, name=name or self._default_name, build=build)
+        pybamm.citations.register(_citation())
+
+    @property
+    def default_parameter_values(self):
+        from lrmo_cell.parameters import load_parameter_set
+
+        half_cell = self.options["working electrode"] == "positive"
+        name = "LRMO_Sun2025_Ru1" if half_cell else "LRMO_Sun2025_Ru1_graphite"
+        return pybamm.ParameterValues(load_parameter_set(name))
 
     def set_submodels(self, build):
         super().set_submodels(build=False)
-        self._set_model2_submodels()
+        self._set_lrmo_submodels()
         if build:
             self.build_model()
 
-    def _set_model2_submodels(self):
+    def set_degradation_variables(self):
+        super().set_degradation_variables()
+        self.variables.update(lrmo_degradation_variables(self.variables, self.param))
+
+    def set_summary_variables(self):
+        super().set_summary_variables()
+        self.summary_variables = [*self.summary_variables, *lrmo_summary_variables(self.variables)]
+
+    def _set_lrmo_submodels(self):
         param, options, x_av = self.param, self.options, self.x_average
         half_cell = options["working electrode"] == "positive"
         for phase in (TM, OXYGEN):
@@ -110,10 +134,13 @@ class _Model2Mixin:
             self.submodels[f"positive {phase} interface"] = couples.MassActionKinetics(
                 param, options, phase, self.lrmo_options["LRMO kinetics"]
             )
-        if self.lrmo_options["LRMO oxygen loss"] != "none":
+        if (self.lrmo_options["LRMO oxygen loss"], self.lrmo_options["LRMO TM migration"]) != (
+            "none",
+            "none",
+        ):
             for phase in (TM, OXYGEN):
                 self.submodels[f"positive {phase} active material"] = (
-                    electrode.OxygenLossActiveMaterial(param, "positive", options, x_av, phase)
+                    electrode.LostSitesActiveMaterial(param, "positive", options, x_av, phase)
                 )
         for key, choices in MECHANISMS.items():
             self.submodels[key] = choices[self.lrmo_options[key]](param, options, x_av)
@@ -129,33 +156,33 @@ class _Model2Mixin:
         self.submodels["inventories"] = inventory.Inventories(param, options, x_av)
         self.submodels["total interface"] = electrode.LRMOTotalInterfacialCurrent(param, options)
         if half_cell and options["SEI"] in ("none", "constant"):
-            set_explicit_lithium_metal_submodels(self)
+            electrode.set_explicit_lithium_metal_submodels(self)
 
 
-class LRMO2SPM(_Model2Mixin, pybamm.lithium_ion.SPM):
-    """Model 2 on PyBaMM's single particle model."""
+class LRMOSPM(_LRMOMixin, pybamm.lithium_ion.SPM):
+    """The LRMO model on PyBaMM's single particle model."""
 
-    _default_name = "LRMO Model 2 SPM"
+    _default_name = "LRMO SPM"
     _base_defaults = {"x-average side reactions": "true"}
 
 
-class LRMO2SPMe(_Model2Mixin, pybamm.lithium_ion.SPMe):
-    """Model 2 on PyBaMM's single particle model with electrolyte (the default base)."""
+class LRMOSPMe(_LRMOMixin, pybamm.lithium_ion.SPMe):
+    """The LRMO model on PyBaMM's single particle model with electrolyte (the default base)."""
 
-    _default_name = "LRMO Model 2 SPMe"
-
-
-class LRMO2DFN(_Model2Mixin, pybamm.lithium_ion.DFN):
-    """Model 2 on PyBaMM's Doyle-Fuller-Newman model."""
-
-    _default_name = "LRMO Model 2 DFN"
+    _default_name = "LRMO SPMe"
 
 
-_CLASSES = {"SPM": LRMO2SPM, "SPMe": LRMO2SPMe, "DFN": LRMO2DFN}
+class LRMODFN(_LRMOMixin, pybamm.lithium_ion.DFN):
+    """The LRMO model on PyBaMM's Doyle-Fuller-Newman model."""
+
+    _default_name = "LRMO DFN"
 
 
-def LRMO2(options=None, base="SPMe", name=None, build=True):  # noqa: N802 - reads like a class
-    """Build Model 2 on a PyBaMM base model ("SPM", "SPMe" or "DFN")."""
+_CLASSES = {"SPM": LRMOSPM, "SPMe": LRMOSPMe, "DFN": LRMODFN}
+
+
+def LRMO(options=None, base="SPMe", name=None, build=True):  # noqa: N802 - reads like a class
+    """Build the LRMO model on a PyBaMM base model ("SPM", "SPMe" or "DFN")."""
     if base not in _CLASSES:
         raise ValueError(f"base must be one of {', '.join(_CLASSES)}, got {base!r}")
     return _CLASSES[base](options=options, name=name, build=build)

@@ -1,11 +1,11 @@
-"""The first-cycle irreversible-capacity budget of a Model 2 half cell, per sample.
+"""The first-cycle irreversible-capacity budget of an LRMO half cell, per sample.
 
 The charge that does not come back on the first discharge is the Li the hosts end the cycle
 without. With x the R-averaged site occupancy of a couple, eps its active volume fraction and
 c_max its site density, the hosts' Li deficit sum[x0 eps0 - x1 eps1] c_max V splits exactly into
 
-- sites destroyed by oxygen loss, x0 (eps0 - eps1) c_max V, less the Li the destroyed volume still
-  held (trapped in the densified layer, not returned to the counter electrode);
+- Li sites lost to oxygen loss and to TMs settled in the Li layer, x0 (eps0 - eps1) c_max V, less
+  the Li the lost volume still held (trapped there, not returned to the counter electrode);
 - Li kinetically stranded at the cut-off, eps1 (x0 - x1) c_max V: sites that are left empty and a
   slower discharge would refill, for each couple;
 - Li the electrolyte gained over the cycle (its concentration profile relaxes differently);
@@ -35,7 +35,7 @@ def _ends(solution, name):
 
 
 def first_cycle_budget(solution: pybamm.Solution, parameter_values) -> dict[str, float]:
-    """Budget [mAh per g of active powder] of the first cycle of ``solution`` (a Model 2
+    """Budget [mAh per g of active powder] of the first cycle of ``solution`` (an LRMO
     half-cell experiment whose first cycle is a charge and a discharge)."""
     cycle = solution.cycles[0]
     p = parameter_values
@@ -64,7 +64,9 @@ def first_cycle_budget(solution: pybamm.Solution, parameter_values) -> dict[str,
         for phase in _PHASES.values()
     )
     electrolyte = _ends(cycle, "Total lithium in electrolyte [mol]")
-    budget["Sites destroyed by oxygen loss [mAh.g-1]"] = (destroyed - trapped) * per_g
+    budget["Li sites lost to oxygen loss and TM migration [mAh.g-1]"] = (
+        destroyed - trapped
+    ) * per_g
     budget["Li gained by the electrolyte [mAh.g-1]"] = -(electrolyte[1] - electrolyte[0]) * per_g
     budget["Li taken up as Li2O2 on RuO2 [mAh.g-1]"] = (
         -2e-6 * _ends(cycle, "Oxygen reduced to Li2O2 on RuO2 [umol.g-1]")[1] * F_MAH_PER_MOL

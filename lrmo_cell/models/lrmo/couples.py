@@ -99,7 +99,7 @@ def surface_unactivated_share(u, x_surf):
     current has emptied below u, no more than x_surf of its sites can still hold Li, so the
     unactivated sites there are the occupied ones: min(u, x_surf). Without this bound the
     activated sites at a depleted surface would count a negative occupancy, and every Li of the
-    particle would leave through the activation term (referee of Model 2)."""
+    particle would leave through the activation term (a referee of the model)."""
     return pybamm.minimum(u, x_surf)
 
 
@@ -168,15 +168,18 @@ class MassActionKinetics(pybamm.interface.BaseInterface):
         self.kinetics = kinetics
 
     def rate_constant(self, variables):
-        """k [A.m-2]: the couple's own, times the share of surface that is not blocked by RuO2
-        islands, and for the oxygen couple the treatment's surface-oxygen activity and RuO2's
-        catalysis of the oxygen couple at the islands' rim."""
+        """k [A.m-2]: the couple's own on the share of surface that RuO2 islands leave free;
+        for the oxygen couple there it needs the shell's Li-O-Li oxygen (the treatment's surface
+        oxygen activity), and under the islands RuO2 carries the electron transfer to the
+        lattice oxygen instead (interface-confined catalysis, enhancement kappa):
+        k [a (1 - phi) + kappa phi]."""
         k = phase_parameter(self.phase, "reaction rate constant [A.m-2]")
         coverage = variables["RuO2 surface coverage"]
         if self.phase == TM:
             return k * (1 - coverage)
         enhancement = variables["RuO2 oxygen-redox catalytic enhancement"]
-        return k * variables["Surface oxygen activity"] * (1 - coverage + coverage * enhancement)
+        activity = variables["Surface oxygen activity"]
+        return k * (activity * (1 - coverage) + enhancement * coverage)
 
     @staticmethod
     def _prefix(x):

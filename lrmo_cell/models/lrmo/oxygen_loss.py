@@ -32,7 +32,11 @@ refilling it moves no oxygen, and what leaves is debited from the hosts' volume.
 negative, and negligible below the activation plateau (h < exp(-F (U_shell - dphi) / w_act R T)).
 
 The densified layer's thickness delta = n_dens / (a c_O) adds a film resistance rho_dens delta in
-series with both couples; its TMs count as irreversibly migrated (``TMMigration``).
+series with both couples; its TMs count as irreversibly migrated (``TMMigration``). The vacancies
+that move inward, v = a_O Gamma k_v (1 - theta) [mol.m-3.s-1], persist in the bulk (Csernica et al.,
+Nat. Energy 6 (2021) 642, doi:10.1038/s41560-021-00832-7: bulk O vacancies in Li-rich oxides
+accumulate with cycling and go with voltage fade), where each lets TMs migrate into the Li layer:
+``TMMigration`` takes both rates, nu 2 r at the surface and nu v in the bulk.
 """
 
 from __future__ import annotations
@@ -95,15 +99,25 @@ class SurfaceOxygenLoss(PositiveSubModel):
             + pybamm.Parameter("Densified layer Li+ resistivity [Ohm.m]")
             * thickness["X-averaged positive electrode densified layer thickness [m]"]
         )
-        nu = pybamm.Parameter("TM migrations per lost lattice oxygen")
+        nu = pybamm.Parameter("TM migrations per oxygen vacancy")
         tm_per_o = pybamm.Parameter("Transition metals per lattice oxygen")
+        k_v = pybamm.Parameter("Oxygen vacancy migration rate constant [s-1]")
+        inward = a_o * gamma * k_v * (1 - theta)
+        # TM sites of the hosts per electrode volume: rates below are shares of them per second
+        tm_sites = tm_per_o * c_o * eps
         variables.update(self.electrode_variables("oxygen release rate [mol.m-3.s-1]", r_rel))
+        variables.update(
+            self.electrode_variables("inward oxygen vacancy flux [mol.m-3.s-1]", inward)
+        )
         variables.update(self.electrode_variables(_lam_names("primary"), -2 * r_rel / c_max_tm))
         variables.update(self.electrode_variables(_lam_names("secondary"), -2 * r_rel / c_max_o))
         variables.update(
             self.electrode_variables(
-                "densification TM migration rate [s-1]", nu * 2 * r_rel / (tm_per_o * c_o * eps)
+                "densification TM migration rate [s-1]", nu * 2 * r_rel / tm_sites
             )
+        )
+        variables.update(
+            self.electrode_variables("bulk vacancy TM migration rate [s-1]", nu * inward / tm_sites)
         )
         variables["X-averaged positive electrode densified film resistance [Ohm.m2]"] = r_film
         return variables
@@ -117,13 +131,13 @@ class SurfaceOxygenLoss(PositiveSubModel):
             pybamm.Parameter("Oxidisable surface oxygen [mol.m-2]")
             * variables["Surface oxygen activity"]
         )
-        k_v = pybamm.Parameter("Oxygen vacancy migration rate constant [s-1]")
         c_o = pybamm.Parameter("Lattice oxygen concentration [mol.m-3]")
+        inward = self.local(variables, "inward oxygen vacancy flux [mol.m-3.s-1]")
         deps = self.local(variables, _lam_names("primary")) + self.local(
             variables, _lam_names("secondary")
         )
         self.rhs = {
-            theta: -2 * r_rel / (a_o * gamma) + k_v * (1 - theta),
+            theta: (inward - 2 * r_rel) / (a_o * gamma),
             # lattice O of the destroyed volume that does not leave as O2
             n_dens: -deps * c_o - 2 * r_rel,
         }
@@ -146,6 +160,8 @@ class NoOxygenLoss(PositiveSubModel):
             DENSIFIED,
             "densified layer thickness [m]",
             "densification TM migration rate [s-1]",
+            "bulk vacancy TM migration rate [s-1]",
+            "inward oxygen vacancy flux [mol.m-3.s-1]",
             _lam_names("primary"),
             _lam_names("secondary"),
         ):

@@ -1,6 +1,6 @@
-"""Shared pieces of the Model 2 positive-electrode submodels.
+"""Shared pieces of the LRMO positive-electrode submodels.
 
-Every state of a Model 2 mechanism lives where PyBaMM puts its own side-reaction states: one value
+Every state of an LRMO mechanism lives where PyBaMM puts its own side-reaction states: one value
 per electrode location in the DFN (domain "positive electrode"), one X-averaged value in the SPM
 and SPMe ("x-average side reactions", PyBaMM's choice for those models).
 """

@@ -4,25 +4,28 @@ Li-deficient layer (Sun et al., Energy Environ. Sci. 18 (2025) 4335, doi:10.1039
 4-5 nm Li-poor interlayer): fewer Li-O-Li configurations, so
 
 - less oxidisable surface oxygen and slower oxygen-couple kinetics, both by the surface oxygen
-  activity (the oxygen share of the states within 1 eV below the Fermi level, 84.2 % in Li30Mn18O48
-  falling to 75.5 % in Li25Mn23O48 in the study's DFT, linear in the layer's Li fraction y);
+  activity: the layer's Li-O-Li configurations relative to the bulk's
+  (``lrmo_cell.parameters.treatment.li_o_li_share``: the study's DFT cells Li30Mn18O48 ->
+  Li25Mn23O48 trade TM-layer Li for Mn, 6 -> 1 per 48 O, so Ru-1's layer keeps a sixth);
 - a later onset of lattice-oxygen oxidation: the activation plateau of the oxygen couple moves up
   by dU_onset (1 - y), with dU_onset fixed by the two measured onsets (about 4.4 V pristine,
   4.6 V Ru-1, the study's calibration row).
 
 RuO2 islands (0.46 wt % in Ru-1): islands of height h, landing at random, cover the share phi = 1 -
-exp(-V_RuO2 / (h A_LRMO)) of the particle surface. They block it for TM intercalation, catalyse the
-oxygen couple at their rim by the factor kappa (so the oxygen couple's rate constant becomes k (1 -
-phi + kappa phi), in both directions, as a catalyst must), and carry Gamma_Ru A_RuO2 oxygen sites
-(one O2 per coordinatively unsaturated Ru of RuO2(110)). More treatment therefore means less oxygen
-loss but also more blocked surface, Li removed and inactive mass
-(``lrmo_cell.parameters.treatment``), so an optimum can emerge."""
+exp(-V_RuO2 / (h A_LRMO)) of the particle surface. They block it for TM intercalation, carry the
+oxygen couple's electron transfer where they sit by the factor kappa, whatever the shell's Li-O-Li
+(so the oxygen couple's rate constant becomes k [a (1 - phi) + kappa phi], in both directions, as a
+catalyst must), and carry Gamma_Ru A_RuO2 oxygen sites (one O2 per coordinatively unsaturated Ru
+of RuO2(110)). More treatment therefore means less oxygen loss and faster catalysed oxygen redox,
+but also more blocked surface, less Li-O-Li oxygen outside the islands, Li removed and inactive
+mass (``lrmo_cell.parameters.treatment``), so an optimum can emerge."""
 
 from __future__ import annotations
 
 import pybamm
 
-from ..submodels.li_deficient_layer import surface_oxygen_activity
+from lrmo_cell.parameters.treatment import li_o_li_share
+
 from .base import PositiveSubModel
 
 
@@ -32,7 +35,7 @@ class LiDeficientLayer(PositiveSubModel):
     def get_fundamental_variables(self):
         y = pybamm.Parameter("Li-deficient layer Li fraction")
         shift = pybamm.Parameter("Oxygen-redox onset shift per Li removed [V]") * (1 - y)
-        variables = {"Surface oxygen activity": surface_oxygen_activity(y)}
+        variables = {"Surface oxygen activity": li_o_li_share(y)}
         variables.update(self.electrode_variables("oxygen-redox activation onset shift [V]", shift))
         return variables
 

@@ -1,0 +1,140 @@
+"""PyBaMM submodels of the positive electrode that the LRMO model extends by public methods.
+
+- ``LostSitesActiveMaterial``: PyBaMM's loss of active material for one phase, driven by the
+  sites that oxygen loss destroys (``SurfaceOxygenLoss``) and that migrated TMs block
+  (``TMMigration``); never negative, so the host never heals.
+- ``LRMOTotalInterfacialCurrent``: PyBaMM's sum of reaction currents plus the RuO2 surface oxygen
+  couple, which exchanges Li+ with the electrolyte but no Li with either host. PyBaMM has no hook
+  for an extra reaction of a positive electrode; this subclass extends the public
+  ``get_coupled_variables`` and rebuilds the whole-cell sums with PyBaMM's own helper.
+- ``EscapedOxygenCrossover``: in a full cell, escaped O2 crosses to the graphite and is reduced
+  there, O2 + 4 Li+ + 4 e- -> 2 Li2O, taking four cyclable Li per O2 (cathode-to-anode cross-talk
+  of Li-rich oxides). Without this sink the Li+ that the hosts gave up for the holes whose oxygen
+  left would stay cyclable, and a full cell would gain capacity from losing oxygen. Assumed: all
+  escaped O2 reaches the graphite (across a 25 um separator L^2/D is under a second for D ~ 1e-9
+  m2/s, fast next to the escape time) and reacts spread uniformly over the negative electrode, as
+  a negative-electrode side reaction that ``LRMOTotalInterfacialCurrent`` sums.
+- ``CounterElectrodeLithium``: the Li inventory of a Li metal counter electrode, which PyBaMM does
+  not track, so that the Li balance of a half cell closes over every inventory;
+  ``set_explicit_lithium_metal_submodels`` gives that electrode PyBaMM's explicit interface.
+"""
+
+from __future__ import annotations
+
+import pybamm
+
+from .base import F
+
+ELECTRONS_PER_O2 = 4
+
+
+class LostSitesActiveMaterial(pybamm.active_material.LossActiveMaterial):
+    """Active material of one phase lost to oxygen loss and to TMs settled in the Li layer."""
+
+    def get_coupled_variables(self, variables):
+        prefix = f"{'X-averaged p' if self.x_average else 'P'}ositive electrode {self.phase} "
+        deps = sum(
+            variables[f"{prefix}active material volume fraction change from {cause} [s-1]"]
+            for cause in ("oxygen loss", "TM migration")
+        )
+        variables.update(self._get_standard_active_material_change_variables(deps))
+        return variables
+
+
+class LRMOTotalInterfacialCurrent(pybamm.interface.TotalInterfacialCurrent):
+    """PyBaMM's total interfacial current with the RuO2 surface oxygen couple added."""
+
+    def __init__(self, param, options):
+        super().__init__(param, "lithium-ion", options)
+
+    def get_coupled_variables(self, variables):
+        variables = super().get_coupled_variables(variables)
+        extra = {
+            "positive": "Positive electrode RuO2 oxygen volumetric interfacial current density "
+            "[A.m-3]",
+        }
+        if self.options["working electrode"] == "both":
+            extra["negative"] = (
+                "Negative electrode oxygen crossover volumetric interfacial current density [A.m-3]"
+            )
+        for domain, reaction in extra.items():
+            a_j = variables[reaction]
+            for name in (
+                f"Sum of {domain} electrode electrolyte reaction source terms [A.m-3]",
+                f"Sum of {domain} electrode volumetric interfacial current densities [A.m-3]",
+            ):
+                variables[name] = variables[name] + a_j
+                x_name = name.replace(f"Sum of {domain}", f"Sum of x-averaged {domain}")
+                variables[x_name] = variables[x_name] + pybamm.x_average(a_j)
+        variables.update(self._get_whole_cell_coupled_variables(variables))
+        return variables
+
+
+class EscapedOxygenCrossover(pybamm.BaseSubModel):
+    """Reduction of escaped cathode oxygen on the negative electrode (full cells only)."""
+
+    ESCAPE_RATE = "X-averaged positive electrode oxygen escape rate [mol.m-3.s-1]"
+    LOST = "Loss of lithium to oxygen crossover [mol]"
+
+    def __init__(self, param, options=None):
+        super().__init__(param, domain="negative", options=options)
+
+    def get_fundamental_variables(self):
+        return {self.LOST: pybamm.Variable(self.LOST, domain="current collector")}
+
+    def get_coupled_variables(self, variables):
+        r_escape = variables[self.ESCAPE_RATE]
+        a = variables["X-averaged negative electrode surface area to volume ratio [m-1]"]
+        # O2 escaping per positive-electrode volume, reduced per negative-electrode volume
+        a_j_av = -ELECTRONS_PER_O2 * F * r_escape * self.param.p.L / self.param.n.L
+        name = "negative electrode oxygen crossover {}interfacial current density [A.m-{}]"
+        for kind, value, exponent in (("", a_j_av / a, 2), ("volumetric ", a_j_av, 3)):
+            variables[f"X-averaged {name.format(kind, exponent)}"] = value
+            variables["N" + name.format(kind, exponent)[1:]] = pybamm.PrimaryBroadcast(
+                value, "negative electrode"
+            )
+        return variables
+
+    def set_rhs(self, variables):
+        r_escape = variables[self.ESCAPE_RATE]
+        self.rhs = {
+            variables[self.LOST]: ELECTRONS_PER_O2 * r_escape * self.param.p.L * self.param.A_cc
+        }
+
+    def set_initial_conditions(self, variables):
+        self.initial_conditions = {variables[self.LOST]: pybamm.Scalar(0)}
+
+
+def set_explicit_lithium_metal_submodels(model) -> None:
+    """The Li metal counter electrode of ``model`` as PyBaMM has it without a surface form:
+    inverted Butler-Volmer, no double layer. The surface form the LRMO model needs for its
+    positive electrode would otherwise also give the Li metal a double-layer state, whose
+    millisecond transient at every current step only costs solver steps."""
+    param, options = model.param, model.options
+    model.submodels["negative electrode potential"] = pybamm.electrode.ohm.LithiumMetalExplicit(
+        param, "negative", options
+    )
+    model.submodels["negative electrode interface"] = pybamm.kinetics.InverseButlerVolmer(
+        param, "negative", "lithium metal plating", options
+    )
+    model.submodels["negative electrode interface current"] = (
+        pybamm.kinetics.CurrentForInverseKineticsLithiumMetal(
+            param, "negative", "lithium metal plating", options
+        )
+    )
+
+
+class CounterElectrodeLithium(pybamm.BaseSubModel):
+    """Li in the Li metal counter electrode [mol], relative to its as-made amount."""
+
+    NAME = "Lithium in counter electrode [mol]"
+
+    def get_fundamental_variables(self):
+        return {self.NAME: pybamm.Variable(self.NAME, scale=pybamm.Scalar(1e-6))}
+
+    def set_rhs(self, variables):
+        # discharge (positive current) strips Li from the counter electrode
+        self.rhs = {variables[self.NAME]: -variables["Current [A]"] / F}
+
+    def set_initial_conditions(self, variables):
+        self.initial_conditions = {variables[self.NAME]: pybamm.Scalar(0)}

@@ -1,0 +1,145 @@
+"""Mechanism: TM migration into the Li layer, coupled to oxygen-redox cycling.
+
+Oxidised lattice oxygen lets transition metals hop into tetrahedral sites of the Li layer; on
+reduction most of them hop back, and the round trip through different sites makes the oxygen
+couple's voltage hysteresis (Gent et al., Nat. Commun. 8 (2017) 2091,
+doi:10.1038/s41467-017-02041-x; Eum et al., Nat. Mater. 19 (2020) 419,
+doi:10.1038/s41563-019-0572-4: reversible migration). A share of the migrated TMs settles in
+lower-energy sites for good, which shifts the redox potentials down: voltage decay (Gallagher et
+al., Electrochem. Commun. 33 (2013) 96, doi:10.1016/j.elecom.2013.04.022: ~1 V hysteresis on
+10-15 % of the Li sites from reversible migration, decay from irreversible migration). Where
+oxygen has been lost the surface densifies into spinel-like phases, which is irreversible
+migration too (``SurfaceOxygenLoss`` supplies that rate).
+
+States: m, the hysteresis branch state of the oxygen couple (Plett's one-state hysteresis, as
+PyBaMM's "one-state hysteresis" OCP), which the reversible migration sets: it moves towards 1
+(the configuration oxygen is oxidised in) while the oxygen couple charges and towards 0 while it
+discharges; and m_irr, the irreversibly migrated share of TM sites. Both are driven by the oxygen
+redox that passes (R, sites per second), not by time, so the hysteresis persists at vanishing
+rate (Gent 2017):
+
+    dm/dt = gamma [max(R, 0) (1 - m) - max(-R, 0) m],
+    dm_irr/dt = (beta max(R, 0) m + r_vac + r_dens) (1 - m_irr),
+
+putting the oxygen couple on its charge branch (+dU_hys) after a charge and on its discharge
+branch (-dU_hys) after a discharge, shift dU_hys (2 m - 1), and shifting both couples by
+-dU_site [1 - exp(-z n_TM)]: a migrated TM perturbs the z Li sites around it (the six that share
+an edge with its site in the triangular Li layer), each by Gallagher 2013's ~1 V, and with n_TM
+migrated TMs per Li site placed at random that share of the sites is perturbed.
+m_irr never falls: irreversible migration needs the oxygen oxidised and the lattice in its
+charged configuration (m), as in Gallagher 2013's metastable-site pathway, or an oxygen vacancy
+next to the TM (r_vac in the bulk, r_dens in the densifying surface, both from
+``SurfaceOxygenLoss``). A TM that settles in the Li layer of the bulk blocks s Li sites there,
+which both hosts lose (PyBaMM's loss of active material; the Li the blocked sites held is lost
+with them):
+
+    d eps_k / dt = -eps_k s (c_TM / c_max) (beta max(R, 0) m + r_vac) (1 - m_irr),
+
+c_TM the hosts' TM sites per volume; the densifying surface's sites are already lost with its
+oxygen (``SurfaceOxygenLoss``) and are not counted twice. The blocked volume keeps its lattice
+oxygen (a state, so that the oxygen inventory closes).
+"""
+
+from __future__ import annotations
+
+import pybamm
+
+from .base import PositiveSubModel
+
+REVERSIBLE = "oxygen-redox hysteresis branch state"
+IRREVERSIBLE = "irreversible TM migration fraction"
+# host volume (per electrode volume) whose Li sites migrated TMs block: its lattice oxygen stays
+BLOCKED = "host volume fraction blocked by migrated TMs"
+
+
+def migration_lam_name(phase: str) -> str:
+    return f"{phase} active material volume fraction change from TM migration [s-1]"
+
+
+class TMMigration(PositiveSubModel):
+    """Reversible (hysteresis) and irreversible (voltage decay) TM migration."""
+
+    def get_fundamental_variables(self):
+        return {
+            **self.electrode_state(REVERSIBLE),
+            **self.electrode_state(IRREVERSIBLE),
+            **self.electrode_state(BLOCKED, scale=pybamm.Scalar(1e-2)),
+        }
+
+    def get_coupled_variables(self, variables):
+        m = self.local(variables, REVERSIBLE)
+        m_irr = self.local(variables, IRREVERSIBLE)
+        half_width = pybamm.Parameter("Oxygen-redox hysteresis half-width [V]")
+        variables.update(
+            self.electrode_variables("oxygen-redox hysteresis shift [V]", half_width * (2 * m - 1))
+        )
+        # TM sites per Li site of the hosts (both hosts have the same Li site density)
+        tm_sites_per_li_site = (
+            pybamm.Parameter("Transition metals per lattice oxygen")
+            * pybamm.Parameter("Lattice oxygen concentration [mol.m-3]")
+            / pybamm.Parameter("Primary: Maximum concentration in positive electrode [mol.m-3]")
+        )
+        tm_per_site = m_irr * tm_sites_per_li_site
+        # share of Li sites with a migrated TM among their neighbours, TMs placed at random
+        perturbed = 1 - pybamm.exp(
+            -pybamm.Parameter("Li sites perturbed per migrated TM") * tm_per_site
+        )
+        site_shift = pybamm.Parameter("Site-energy shift of a perturbed Li site [V]")
+        variables.update(
+            self.electrode_variables("TM migration OCP shift [V]", site_shift * perturbed)
+        )
+
+        charge = pybamm.maximum(self.oxygen_delithiation_rate(variables), 0)
+        beta = pybamm.Parameter("Irreversible TM migration share per oxygen-redox site cycled")
+        r_vac = self.local(variables, "bulk vacancy TM migration rate [s-1]")
+        r_dens = self.local(variables, "densification TM migration rate [s-1]")
+        bulk = (beta * charge * m + r_vac) * (1 - m_irr)
+        variables.update(
+            self.electrode_variables(
+                "irreversible TM migration rate [s-1]", bulk + r_dens * (1 - m_irr)
+            )
+        )
+        blocked = pybamm.Parameter("Li sites blocked per migrated TM") * tm_sites_per_li_site * bulk
+        for phase in ("primary", "secondary"):
+            eps = self.local(variables, f"{phase} active material volume fraction")
+            variables.update(self.electrode_variables(migration_lam_name(phase), -eps * blocked))
+        return variables
+
+    def set_rhs(self, variables):
+        m = self.state_of(variables, REVERSIBLE)
+        m_irr = self.state_of(variables, IRREVERSIBLE)
+        rate = self.oxygen_delithiation_rate(variables)
+        charge, discharge = pybamm.maximum(rate, 0), pybamm.maximum(-rate, 0)
+        gamma = pybamm.Parameter("Oxygen-redox hysteresis switching rate per site cycled")
+        blocked = self.state_of(variables, BLOCKED)
+        self.rhs = {
+            m: gamma * (charge * (1 - m) - discharge * m),
+            m_irr: self.local(variables, "irreversible TM migration rate [s-1]"),
+            blocked: -sum(
+                self.local(variables, migration_lam_name(phase))
+                for phase in ("primary", "secondary")
+            ),
+        }
+
+    def set_initial_conditions(self, variables):
+        self.initial_conditions = {
+            self.state_of(variables, REVERSIBLE): pybamm.Scalar(0),
+            self.state_of(variables, IRREVERSIBLE): pybamm.Scalar(0),
+            self.state_of(variables, BLOCKED): pybamm.Scalar(0),
+        }
+
+
+class NoTMMigration(PositiveSubModel):
+    """No TM migration: no hysteresis, no voltage decay (option "none")."""
+
+    def get_fundamental_variables(self):
+        zero = pybamm.Scalar(0)
+        return {
+            **self.electrode_variables(REVERSIBLE, zero),
+            **self.electrode_variables(IRREVERSIBLE, zero),
+            **self.electrode_variables(BLOCKED, zero),
+            **self.electrode_variables("oxygen-redox hysteresis shift [V]", zero),
+            **self.electrode_variables("TM migration OCP shift [V]", zero),
+            **self.electrode_variables(migration_lam_name("primary"), zero),
+            **self.electrode_variables(migration_lam_name("secondary"), zero),
+        }

@@ -1,0 +1,339 @@
+"""The LRMO model against the properties PyBaMM checks on every lithium-ion model.
+
+PyBaMM's integration tests (``StandardModelTest``, ``StandardOutputTests``) process, discretise
+and solve a model, then check its outputs: the voltage is the OCV less the overpotentials, each
+overpotential has the sign of the current, concentrations stay in [0, c_max], the electrolyte
+keeps its Li, the current is carried through the cell, and the lost Li adds up two ways. Here the
+same properties, reasoned for the LRMO model, on the LRMO half (Li metal) and full (graphite, with
+SEI) cells, SPMe and DFN: one experiment each from the as-made state, a rest (the "off" case), a
+C/5 charge through the TM slope into the oxygen plateau, a rest and a C/5 discharge.
+"""
+
+import numpy as np
+import pybamm
+import pytest
+
+from lrmo_cell.models.cycling import VAR_PTS
+from lrmo_cell.models.lrmo import LRMO
+from lrmo_cell.parameters import load_parameter_set
+
+F = pybamm.constants.F.value
+CELLS = {
+    "half": ("LRMO_Sun2025_Ru1", {"working electrode": "positive"}, 4.6),
+    "full": (
+        "LRMO_Sun2025_Ru1_graphite",
+        {"working electrode": "both", "SEI": "solvent-diffusion limited"},
+        4.4,
+    ),
+}
+CASES = [(cell, base) for cell in CELLS for base in ("SPMe", "DFN")]
+REST, CHARGE, _, DISCHARGE = range(4)
+# a current below this [A.m-2 of particle surface] is no current: 1e-6 of the C/5 current
+# density on the particles (~1e-2 A.m-2)
+NO_CURRENT = 1e-8
+
+
+class Run:
+    """One solved experiment and what the checks need of it."""
+
+    def __init__(self, cell, base):
+        name, options, v_top = CELLS[cell]
+        self.cell, self.base = cell, base
+        self.values = pybamm.ParameterValues(load_parameter_set(name))
+        i_c5 = self.values["Nominal cell capacity [A.h]"] / 5
+        experiment = pybamm.Experiment(
+            [
+                (
+                    "Rest for 10 minutes",
+                    f"Charge at {i_c5} A until {v_top} V",
+                    "Rest for 1 hour",
+                    f"Discharge at {i_c5} A for 30 minutes",
+                )
+            ]
+        )
+        self.simulation = pybamm.Simulation(
+            LRMO(options, base=base),
+            parameter_values=self.values,
+            experiment=experiment,
+            var_pts=VAR_PTS,
+            solver=pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8),
+        )
+        self.solution = self.simulation.solve()
+        self.steps = self.solution.cycles[0].steps
+        self.area_m2 = self.values["Electrode height [m]"] * self.values["Electrode width [m]"]
+
+    def __getitem__(self, name):
+        return self.solution[name].entries
+
+    def current_density(self, solution):
+        return solution["Current [A]"].entries / self.area_m2
+
+    @property
+    def full(self):
+        return self.cell == "full"
+
+
+@pytest.fixture(scope="module", params=CASES, ids=[f"{c}-{b}" for c, b in CASES])
+def run(request):
+    return Run(*request.param)
+
+
+def test_voltage_is_the_ocv_less_the_overpotentials(run):
+    parts = [
+        "Bulk open-circuit voltage [V]",
+        "Particle concentration overpotential [V]",
+        "X-averaged reaction overpotential [V]",
+        "X-averaged electrolyte overpotential [V]",
+        "X-averaged solid phase ohmic losses [V]",
+        "X-averaged SEI film overpotential [V]",
+    ]
+    voltage = run["Voltage [V]"]
+    assert np.abs(voltage - sum(run[p] for p in parts)).max() < 1e-6
+    # each whole-cell term is its positive less its negative electrode's
+    negative_eta = (
+        "X-averaged negative electrode reaction overpotential [V]"
+        if run.full
+        else "Lithium metal interface reaction overpotential [V]"
+    )
+    eta = (
+        run["X-averaged positive electrode primary reaction overpotential [V]"] - run[negative_eta]
+    )
+    assert np.abs(run["X-averaged reaction overpotential [V]"] - eta).max() < 1e-12
+    ocv = run["Positive electrode primary bulk open-circuit potential [V]"] - (
+        run["Negative electrode bulk open-circuit potential [V]"] if run.full else 0
+    )
+    assert np.abs(run["Bulk open-circuit voltage [V]"] - ocv).max() < 1e-12
+
+
+def test_the_as_made_cell_rests_at_equilibrium(run):
+    """The as-made LRMO is at rest: ten minutes at zero current move neither its potential nor
+    its TM couple, and none of its reactions runs (the full cell's graphite is not: PyBaMM's SEI
+    grows on it at rest)."""
+    rest = run.steps[REST]
+    dphi = rest["X-averaged positive electrode surface potential difference [V]"].entries
+    assert np.abs(dphi - dphi[0]).max() < 1e-6
+    eta = rest["Positive electrode primary reaction overpotential [V]"].entries
+    assert np.abs(eta).max() < 1e-6
+    for phase in ("primary", "secondary"):
+        j = rest[f"Positive electrode {phase} interfacial current density [A.m-2]"].entries
+        assert np.abs(j).max() < NO_CURRENT
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="model defect (couples.py): the oxygen couple's reported reaction overpotential is "
+    "-0.15 V at rest from the as-made state, with no current: its OCP is that of the reversible "
+    "(activated) sites, of which the as-made couple has none (x = u = 1), so gallery_ocp floors "
+    "both site shares to 1e-12 and reports U0 + hysteresis shift = 3.55 V against 3.40 V",
+)
+def test_the_oxygen_couple_rests_at_zero_overpotential(run):
+    rest = run.steps[REST]
+    eta = rest["Positive electrode secondary reaction overpotential [V]"].entries
+    assert np.abs(eta).max() < 1e-6
+
+
+def _uphill(eta, j):
+    """Share of the points where a reaction carries current against its overpotential."""
+    running = np.abs(j) > NO_CURRENT
+    return np.mean(running & (np.sign(eta) != np.sign(j)))
+
+
+def test_each_reaction_runs_down_its_overpotential(run):
+    """Second law at each interface: oxidation current only above the OCP, reduction only
+    below, at every node and time, through rest, charge and discharge (PyBaMM checks the signs
+    for a constant current; this is the same property through a whole experiment)."""
+    tm = (
+        run["Positive electrode primary reaction overpotential [V]"],
+        run["Positive electrode primary interfacial current density [A.m-2]"],
+    )
+    assert _uphill(*tm) == 0
+    if run.full:
+        graphite = (
+            run["Negative electrode reaction overpotential [V]"],
+            run["Negative electrode interfacial current density [A.m-2]"],
+        )
+        assert _uphill(*graphite) == 0
+    else:
+        # the Li metal strips (oxidation) on discharge
+        current = run["Current [A]"]
+        li_metal = run["Lithium metal interface reaction overpotential [V]"]
+        assert _uphill(li_metal, current) == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="model defect (couples.py): on the first charge the oxygen couple carries its "
+    "activation current (oxidation, up to 0.013 A.m-2) while its reported reaction "
+    "overpotential, taken against the OCP of its activated sites only, is negative (down to "
+    "-1.5 V): the variable is not the driving force of the current the couple carries",
+)
+def test_the_oxygen_couple_runs_down_its_overpotential(run):
+    eta = run["Positive electrode secondary reaction overpotential [V]"]
+    j = run["Positive electrode secondary interfacial current density [A.m-2]"]
+    assert _uphill(eta, j) == 0
+
+
+def test_overpotentials_have_the_sign_of_the_current(run):
+    """PyBaMM's signs from a rest state: on charge every loss raises the voltage. On discharge
+    they lower it in the full cell; the half cell's discharge follows an hour's rest at 4.6 V
+    that leaves its TM couple 0.05 V from equilibrium (its emptied surface relaxes slowly), so
+    it does not start from the rest state this check presumes."""
+    losses = (
+        "X-averaged reaction overpotential [V]",
+        "X-averaged electrolyte overpotential [V]",
+        "X-averaged solid phase ohmic losses [V]",
+    )
+    charge = run.steps[CHARGE]
+    for name in losses:
+        assert charge[name].entries.min() > -1e-3
+    if run.full:
+        discharge = run.steps[DISCHARGE]
+        for name in losses:
+            assert discharge[name].entries.max() < 1e-3
+
+
+def test_voltage_and_ocv_follow_the_current(run):
+    for step, sign in ((CHARGE, 1), (DISCHARGE, -1)):
+        solution = run.steps[step]
+        for name in ("Voltage [V]", "Bulk open-circuit voltage [V]"):
+            values = solution[name].entries
+            assert sign * (values[-1] - values[0]) > 0.01
+    if not run.full:  # the graphite's SEI grows at rest, and moves the full cell's OCV
+        rest = run.steps[REST]["Bulk open-circuit voltage [V]"].entries
+        assert np.abs(rest - rest[0]).max() < 1e-6
+
+
+def test_concentrations_stay_between_empty_and_full(run):
+    """Every particle node stays in [0, c_max] (to the double's rounding at a full surface)."""
+    particles = {
+        f"Positive {phase} particle concentration [mol.m-3]": run.values[
+            f"{phase.capitalize()}: Maximum concentration in positive electrode [mol.m-3]"
+        ]
+        for phase in ("primary", "secondary")
+    }
+    if run.full:
+        particles["Negative particle concentration [mol.m-3]"] = run.values[
+            "Maximum concentration in negative electrode [mol.m-3]"
+        ]
+    for name, c_max in particles.items():
+        c = run[name]
+        assert c.min() >= 0
+        assert c.max() <= c_max * (1 + 1e-12)
+    assert run["Electrolyte concentration [mol.m-3]"].min() > 0
+
+
+def _double_layer_charge_C(run, domain):
+    """Charge [C] the electrode's double layer has taken up since the start."""
+    Domain = domain.capitalize()
+    a = run[f"{Domain} electrode surface area to volume ratio [m-1]"]
+    dphi = run[f"{Domain} electrode surface potential difference [V]"]
+    c_dl = run.values[f"{Domain} electrode double-layer capacity [F.m-2]"]
+    thickness = run.values[f"{Domain} electrode thickness [m]"]
+    return thickness * run.area_m2 * np.mean(a * c_dl * (dphi - dphi[:, :1]), axis=0)
+
+
+def test_the_electrolyte_keeps_its_lithium(run):
+    """Li+ enters the electrolyte from the reactions alone. In PyBaMM's differential surface
+    form a porous electrode's current charges its double layer as well as driving its reactions
+    (a Li metal counter electrode has none), so the electrolyte changes by exactly the double
+    layers' charge over F: here 2-3 % of its Li, through 43 F per m2 of electrode (0.2 F.m-2 on
+    a 1e7 m-1 surface of 125 nm particles)."""
+    n_e = run["Total lithium in electrolyte [mol]"]
+    stored = _double_layer_charge_C(run, "positive")
+    if run.full:
+        stored = stored + _double_layer_charge_C(run, "negative")
+    change = n_e - n_e[0]
+    assert np.abs(change).max() > 1e-3 * n_e[0]  # the balance is not a sum of zeros
+    assert np.abs(change + stored / F).max() < 1e-4 * n_e[0]
+
+
+def test_the_current_is_carried_through_the_cell(run):
+    """Electrode plus electrolyte current is the applied current at every node."""
+    for step in run.steps:
+        i_cell = run.current_density(step)
+        total = (
+            step["Electrode current density [A.m-2]"].entries
+            + step["Electrolyte current density [A.m-2]"].entries
+        )
+        assert np.abs(total - i_cell).max() < 1e-9  # A.m-2; the C/5 current is 1.9 A.m-2
+
+
+def test_potential_differences_are_electrode_less_electrolyte_potential(run):
+    for domain in ("positive", "negative") if run.full else ("positive",):
+        Domain = domain.capitalize()
+        dphi = run[f"{Domain} electrode surface potential difference [V]"]
+        phi_s = run[f"{Domain} electrode potential [V]"]
+        phi_e = run[f"{Domain} electrolyte potential [V]"]
+        assert np.abs(dphi - (phi_s - phi_e)).max() < 1e-9
+    if run.full:
+        # the negative current collector is the ground
+        assert np.abs(run["Negative electrode potential [V]"][0]).max() < 1e-6
+
+
+def test_lost_lithium_adds_up_two_ways(run, request):
+    """PyBaMM's Li shortfall of particles and electrolyte is the Li its side reactions and lost
+    active material hold, once the LRMO sinks are counted (escaped O2 reduced on the graphite,
+    Li2O2 on RuO2); in a half cell the Li metal's own change, which PyBaMM does not count,
+    comes on top. Li is conserved, so the two agree to 1e-8 of the cell's Li (the full-cell
+    SPMe to 1e-13)."""
+    if (run.cell, run.base) != ("full", "SPMe"):
+        request.applymarker(
+            pytest.mark.xfail(
+                strict=True,
+                reason="model defect inherited from PyBaMM's surface-form base: the cell's "
+                "Li, in the LRMO model's own inventory ('Total lithium in all inventories [mol]') "
+                "as in "
+                "PyBaMM's count, drifts on the first charge by 9e-12 mol in the half cells (1e-7 "
+                "of the cell's Li, 1.5 % of the Li lost; the same at rtol 1e-8) and by 8e-11 mol "
+                "in the full-cell DFN, partly coming back at rest, while the full-cell SPMe "
+                "conserves it to 5e-18 mol; PyBaMM's own DFN on Chen2020 with either surface form "
+                "loses 1.7e-4 of its Li in 20 minutes at 1C (3e-15 without a surface form)",
+            )
+        )
+    lost = run["Total lithium lost [mol]"]
+    held = (
+        run["Total lithium lost to side reactions [mol]"]
+        + run["Loss of lithium due to loss of active material in positive electrode [mol]"]
+    )
+    if run.full:
+        held = (
+            held + run["Loss of lithium due to loss of active material in negative electrode [mol]"]
+        )
+    else:
+        lost = lost - run["Lithium in counter electrode [mol]"]
+    total = run["Total lithium [mol]"][0]
+    assert np.abs(lost - held).max() < 1e-8 * total
+    assert np.abs(held).max() > 1e-5 * total  # something was lost
+
+
+def test_degradation_modes_are_percentages(run):
+    """LAM in [0, 100] %. PyBaMM's LLI counts particles only, so it can fall below zero by the
+    Li the double layers moved from the electrolyte into the particles, and no further."""
+    for domain in ("positive", "negative") if run.full else ("positive",):
+        lam = run[f"Loss of active material in {domain} electrode [%]"]
+        assert lam.min() > -1e-12
+        assert lam.max() < 100
+    if run.full:
+        lli = run["Loss of lithium inventory [%]"]
+        particles0 = run["Total lithium in particles [mol]"][0]
+        stored = _double_layer_charge_C(run, "positive") + _double_layer_charge_C(run, "negative")
+        floor = -100 * np.abs(stored).max() / F / particles0
+        assert lli.min() > 1.01 * floor
+        assert lli.max() < 100
+
+
+@pytest.mark.parametrize("cell, base", CASES)
+def test_processed_model_is_well_posed_with_every_parameter_set(cell, base):
+    """PyBaMM's StandardModelTest: after parameter processing no Parameter is left, and the
+    discretised model is well posed."""
+    name, options, _ = CELLS[cell]
+    simulation = pybamm.Simulation(
+        LRMO(options, base=base),
+        parameter_values=pybamm.ParameterValues(load_parameter_set(name)),
+        var_pts=VAR_PTS,
+    )
+    simulation.build()
+    processed = simulation.model_with_set_params
+    for equation in [*processed.rhs.values(), *processed.algebraic.values()]:
+        assert not equation.has_symbol_of_classes((pybamm.Parameter, pybamm.FunctionParameter))
+    simulation.built_model.check_well_posedness(post_discretisation=True)
