@@ -33,6 +33,9 @@ MAX_ERROR_CHARS = 300
 #: points per chunk unless told: one model run per task keeps every worker busy to the end;
 #: designer-only points are so cheap that only large chunks pay for the task overhead
 PHYSICS_CHUNK, DESIGN_CHUNK = 1, 200_000
+#: runs of this many cycles or more jump over cycles (lrmo_cell.models.extrapolation): shorter
+#: ones have too few cycles to jump over for it to pay
+EXTRAPOLATE_FROM_CYCLES = 50
 THICKNESS = "Positive electrode thickness [m]"
 
 
@@ -67,19 +70,24 @@ class Point:
 
     @functools.cached_property
     def cycling(self):
-        """The per-cycle frame of this point's cell under the study's protocol."""
-        from lrmo_cell.models.cycling import run_experiment, summarise_cycles
+        """The per-cycle frame of this point's cell under the study's protocol; from
+        ``EXTRAPOLATE_FROM_CYCLES`` cycles on by adaptive inter-cycle extrapolation."""
+        from lrmo_cell.models.cycling import simulate_cycling
 
         protocol = self.study.protocol
         values = point_parameter_values(self.study, self.inputs)
-        steps = [
-            (protocol["formation_c_rate"], protocol["formation_cycles"]),
-            (protocol["c_rate"], protocol["cycles"]),
-        ]
-        solution, rates = run_experiment(
-            values, [s for s in steps if s[1] > 0], v_min=protocol["v_min"], v_max=protocol["v_max"]
+        return simulate_cycling(
+            self.study.parameter_set,
+            protocol["c_rate"],
+            protocol["cycles"],
+            protocol["formation_c_rate"],
+            protocol["formation_cycles"],
+            protocol["v_min"],
+            protocol["v_max"],
+            extrapolate=protocol["cycles"] >= EXTRAPOLATE_FROM_CYCLES,
+            parameter_overrides=dict(values.items()),
+            show_progress=False,
         )
-        return summarise_cycles(solution, rates, values)
 
     @functools.cached_property
     def cycling_rows(self):
