@@ -30,12 +30,12 @@ outputs = ["specific_energy_Wh_per_kg", "energy_density_Wh_per_L", "thickness_mm
 """
 DESIGN_ROWS, DESIGN_PARTS = 200 * 1000, 20
 # model points of one short 1C cycle of the set's own thin electrode, one point per task
-POINTS = 4
+POINTS = 3
 PHYSICS = """parameter_set = "pristine"
 outputs = ["discharge_capacity_mAh_per_g", "capacity_retention"]
 [sampling]
 method = "lhs"
-points = 4
+points = 3
 seed = 1
 [inputs]
 "treatment.rucl3_mg_per_ml" = { low = 0.0, high = 0.6 }
