@@ -194,6 +194,23 @@ def test_the_cells_energy_after_cycles_agrees_with_the_at_rate_discharge(tmp_pat
     assert row["specific_energy_at_rate_Wh_per_kg"] < row["specific_energy_Wh_per_kg"]
 
 
+def test_a_design_study_that_varies_only_the_treatment_gives_each_point_the_design(tmp_path):
+    from lrmo_cell.design.core import evaluate
+
+    path = write(
+        tmp_path,
+        DESIGN
+        + 'parameter_set = "pristine"\noutputs = ["mass_g", "discharge_capacity_mAh_per_g"]\n'
+        '[inputs]\n"treatment.rucl3_mg_per_ml" = { values = [0.2] }\n'
+        "[protocol]\nc_rate = 1.0\ncycles = 1\nformation_cycles = 0\n",
+    )
+    study = load_study(path)
+    run_study(study, tmp_path / "r.parquet")
+    row = pd.read_parquet(tmp_path / "r.parquet").iloc[0]
+    assert row["error"] == "" and row["mass_g"] == pytest.approx(evaluate(study.design)["mass_g"])
+    assert 200 < row["discharge_capacity_mAh_per_g"] < 320  # an LRMO at 1C, per g of powder
+
+
 def test_a_point_whose_solver_fails_keeps_its_error_and_the_study_goes_on(tmp_path):
     path = write(
         tmp_path,

@@ -349,7 +349,11 @@ def evaluate_points(study: Study, start: int, inputs: dict[str, np.ndarray]):
 
         design_inputs = {k: v for k, v in inputs.items() if k in study.design.values}
         # every input value was checked against its field's range when the study was loaded
-        designed = evaluate(study.design, design_inputs, check=False)
+        # a study varying no design field still gives every point its own row of them
+        designed = {
+            k: np.broadcast_to(v, (n,))
+            for k, v in evaluate(study.design, design_inputs, check=False).items()
+        }
     table = {"point": np.arange(start, start + n), **inputs}
     batch = Point(study, inputs, designed)
     physics = []
