@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "lrmo_cell.fitting.commands",
     "lrmo_cell.experiments.commands",
     "lrmo_cell.studies.commands",
+    "lrmo_cell.studies.study_commands",
     "lrmo_cell.reproduce",
 )
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 # over "_g"
 _UNITS = (
     ("_mAh_per_cm2", "mAh/cm²"),
+    ("_USD_per_kWh", "USD/kWh"),
+    ("_umol_per_g", "µmol/g"),
+    ("_mg_per_ml", "mg/mL"),
     ("_mg_per_cm2", "mg/cm²"),
     ("_g_per_cm3", "g/cm³"),
     ("_mAh_per_g", "mAh/g"),
@@ -22,7 +25,7 @@ _UNITS = (
     ("_V", "V"),
     ("_g", "g"),
 )
-_WORDS = {"n_p": "N/P", "li": "Li", "al": "Al", "cu": "Cu", "n": "number of"}
+_WORDS = {"n_p": "N/P", "li": "Li", "al": "Al", "cu": "Cu", "n": "number of", "rucl3": "RuCl3"}
 
 
 def quantity_label(name: str) -> str:

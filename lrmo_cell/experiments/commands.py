@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from lrmo_cell.arguments import number
+from lrmo_cell.models.commands import add_extrapolation_arguments, extrapolation_options
 
 TABLE_SUFFIXES = (".csv", ".parquet", ".json")
 # the ranges the experiments accept (lrmo_cell.experiments._inputs), checked where argparse
@@ -184,6 +185,7 @@ def register(subparsers) -> None:
         default=1,
         help="default 1",
     )
+    add_extrapolation_arguments(cycling)
     _add_validate(subparsers)
 
 
@@ -369,6 +371,7 @@ def _cycling(args, window, progress, data, full_cell):
         args.cycles,
         formation_c_rate=args.formation_c_rate,
         formation_cycles=args.formation_cycles,
+        **extrapolation_options(args),
         **window,
         **progress,
     )

@@ -15,6 +15,40 @@ _C_RATE = {"gt": 0, "le": 100, "unit": "C"}
 _VOLTAGE = {"ge": 1.5, "le": 5.0, "unit": "V"}
 
 
+def add_extrapolation_arguments(parser) -> None:
+    """``--extrapolate`` and its options, for the commands that cycle a cell."""
+    # the defaults and ranges of lrmo_cell.models.extrapolation (not imported: it loads PyBaMM)
+    parser.add_argument(
+        "--extrapolate",
+        action="store_true",
+        help="jump over cycles by adaptive inter-cycle extrapolation (rows of cycles not "
+        "simulated in full are interpolated and marked extrapolated)",
+    )
+    parser.add_argument(
+        "--extrapolation-tolerance",
+        type=number("--extrapolation-tolerance", name="tolerance", gt=0, le=0.1),
+        default=2e-3,
+        help="relative error allowed per jump (0.002)",
+    )
+    parser.add_argument(
+        "--max-skip-cycles",
+        type=number("--max-skip-cycles", name="max_skip_cycles", ge=1, le=5000, integer=True),
+        default=100,
+        help="most cycles one jump skips (100)",
+    )
+
+
+def extrapolation_options(args) -> dict:
+    """The keywords ``simulate_cycling`` takes from ``add_extrapolation_arguments``."""
+    if not args.extrapolate:
+        return {}
+    return {
+        "extrapolate": True,
+        "tolerance": args.extrapolation_tolerance,
+        "max_skip_cycles": args.max_skip_cycles,
+    }
+
+
 def register(subparsers) -> None:
     """Add the model's sub-commands to the ``lrmo-cell`` parser."""
     simulate = subparsers.add_parser(
@@ -63,6 +97,7 @@ def register(subparsers) -> None:
     simulate.add_argument("--charge-mode", choices=("CC", "CCCV"), default="CC")
     simulate.add_argument("--base", choices=("SPM", "SPMe", "DFN"), default="SPMe")
     simulate.add_argument("--json", action="store_true", help="print one JSON object")
+    add_extrapolation_arguments(simulate)
     simulate.set_defaults(func=_simulate)
 
     export = subparsers.add_parser(
@@ -104,6 +139,7 @@ def _simulate(args) -> int:
         v_max=args.v_max,
         charge_mode=args.charge_mode,
         base=args.base,
+        **extrapolation_options(args),
     )
     if args.json:
         document = {

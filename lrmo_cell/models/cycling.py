@@ -120,6 +120,24 @@ def run_experiment(
     ``var_pts`` refines PyBaMM's mesh points (default ``VAR_PTS``); ``solver`` replaces the
     default ``working_solver()``.
     """
+    sim, rates = cycling_simulation(
+        parameter_values,
+        protocol,
+        v_min=v_min,
+        v_max=v_max,
+        charge_mode=charge_mode,
+        base=base,
+        var_pts=var_pts,
+        solver=solver,
+    )
+    return sim.solve(showprogress=show_progress), rates
+
+
+def cycling_simulation(
+    parameter_values, protocol, *, v_min, v_max, charge_mode, base, var_pts=None, solver=None
+) -> tuple[pybamm.Simulation, list[float]]:
+    """The unsolved ``pybamm.Simulation`` of ``run_experiment`` and its cycle C-rates (a
+    simulation solved again from other states keeps its built models and solver set-up)."""
     mass_g = active_powder_mass_g(parameter_values)
     cycles, rates = [], []
     for c_rate, n in protocol:
@@ -144,8 +162,7 @@ def run_experiment(
         solver=solver or working_solver(parameter_values),
         var_pts={**VAR_PTS, **(var_pts or {})},
     )
-    solution = sim.solve(showprogress=show_progress)
-    return solution, rates
+    return sim, rates
 
 
 _SUMMARY_VARIABLES = {
@@ -254,6 +271,7 @@ def simulate_cycling(
     formation_cycles: int = 1,
     v_min: float = 2.0,
     v_max: float = 4.8,
+    extrapolate: bool = False,
     **options,
 ) -> pd.DataFrame:
     """Cycle an LRMO cell and return one row per cycle (formation first, numbered from 1).
@@ -263,8 +281,17 @@ def simulate_cycling(
     CC discharge to ``v_min`` [V]. Keyword ``options``: ``charge_mode`` ("CC"/"CCCV"), ``base``
     ("SPMe"/"SPM"/"DFN"), ``parameter_overrides`` (dict), ``show_progress`` (tqdm bar on stderr;
     default for runs over 20 cycles when stderr is a terminal). If the cell can no longer
-    complete a cycle, the rows end there.
+    complete a cycle, the rows end there. ``extrapolate=True`` jumps over cycles by adaptive
+    inter-cycle extrapolation (``lrmo_cell.models.extrapolation.simulate_extrapolated``, which
+    also takes ``tolerance`` and ``max_skip_cycles``) and adds the boolean column
+    ``extrapolated``.
     """
+    if extrapolate:
+        from .extrapolation import simulate_extrapolated
+
+        return simulate_extrapolated(
+            sample, c_rate, cycles, formation_c_rate, formation_cycles, v_min, v_max, **options
+        )
     frame, _, _ = run_cycling(
         sample, c_rate, cycles, formation_c_rate, formation_cycles, v_min, v_max, **options
     )

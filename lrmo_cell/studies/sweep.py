@@ -315,9 +315,9 @@ def summarise(chunks, axes: list[Axis], metric: str, keep_values: bool) -> Summa
     return Summary(rows, low, high, best, values)
 
 
-def check_scheduler(spec: str) -> None:
-    """Refuse a --dask value that is not 'local' or a scheduler address, and a tcp:// address
-    where nothing listens (at once, rather than after Dask's 10 s connect timeout)."""
+def check_scheduler(spec: str, option: str = "--dask") -> None:
+    """Refuse a value of ``option`` that is not 'local' or a scheduler address, and a tcp://
+    address where nothing listens (at once, rather than after Dask's 10 s connect timeout)."""
     import socket
 
     if spec == "local":
@@ -325,31 +325,35 @@ def check_scheduler(spec: str) -> None:
     match = re.match(r"^(tcp|tls|ucx|inproc)://(.*)$", spec)
     if not match:
         raise InputError(
-            f"--dask must be 'local' or a scheduler address like tcp://host:8786, got {spec!r}"
+            f"{option} must be 'local' or a scheduler address like tcp://host:8786, got {spec!r}"
         )
     if match.group(1) != "tcp":
         return
     host, sep, port = match.group(2).rpartition(":")
     if not sep or not port.isdigit() or not 0 < int(port) < 65536:
-        raise InputError(f"--dask needs tcp://HOST:PORT with a port from 1 to 65535, got {spec!r}")
+        raise InputError(
+            f"{option} needs tcp://HOST:PORT with a port from 1 to 65535, got {spec!r}"
+        )
     try:
         socket.create_connection((host.strip("[]") or "localhost", int(port)), timeout=2).close()
     except OSError as err:
         reason = err.strerror or type(err).__name__
-        raise InputError(f"--dask: no scheduler answers at {spec} ({reason})") from None
+        raise InputError(f"{option}: no scheduler answers at {spec} ({reason})") from None
 
 
-def make_client(spec: str):
-    """``"local"`` -> a LocalCluster on this machine; ``"tcp://host:port"`` -> that scheduler."""
+def make_client(spec: str, option: str = "--dask", n_workers: int = 2):
+    """``"local"`` -> a LocalCluster of ``n_workers`` single-threaded workers on this machine;
+    ``"tcp://host:port"`` -> that scheduler."""
     from dask.distributed import Client, LocalCluster
 
-    check_scheduler(spec)
+    check_scheduler(spec, option)
     if spec == "local":
-        return Client(LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None))
+        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, dashboard_address=None)
+        return Client(cluster)
     try:
         return Client(spec, timeout="10s")
     except OSError as err:
-        raise InputError(f"--dask: cannot reach the scheduler at {spec}: {err}") from None
+        raise InputError(f"{option}: cannot reach the scheduler at {spec}: {err}") from None
 
 
 def plot_sweep(y: np.ndarray, axes: list[Axis], metric: str, path) -> None:

@@ -1,0 +1,273 @@
+"""Long cycling runs by adaptive inter-cycle extrapolation (in the spirit of Sulzer et al.,
+J. Electrochem. Soc. 168 (2021) 120531, doi:10.1149/1945-7111/ac3e48).
+
+Degradation moves a cell's state a little from one cycle to the next, so the state at the end of
+each cycle, as a function of the cycle number n, follows a slow ODE dy/dn = F(y), where F(y) is
+what one full cycle started from y changes. This module steps that ODE over many cycles at once,
+for whichever model the set is for (it reads only the solution's state vector):
+
+1. Formation and ``LEAD_CYCLES`` cycles at the cycling rate are simulated in full
+   (``run_cycling``); the last two give the per-cycle change F of every state.
+2. Jump (Euler): the slow states move N cycles along F, the others keep their value at the end
+   of the last full cycle. Two cycles are simulated in full from there, with one built
+   ``pybamm.Simulation`` restarted through ``solve(starting_solution=...)``: the first lets the
+   fast states settle, the second gives the new change F'. Both are rows, cycles n + N + 1 and
+   n + N + 2.
+3. Error control: N/2 |F' - F| estimates the jump's error (the Euler step against the
+   trapezoidal rule). It is measured relative to ``tolerance`` in the discharge capacity and mean
+   discharge voltage (the per-cycle trend of those columns) and, as a root mean square, in the
+   states that move one way through a cycle, whose error does not come back (active-material
+   fractions, inventories). Above 1 the jump is redone shorter; the next N scales with the square
+   root of the error ratio (the Euler error grows as N**2), up to ``max_skip_cycles``.
+
+Slow states, read off each pair of consecutive full cycles: a state is slow when its change per
+cycle is at most ``SETTLING_RATIO`` of its scale (its value, or the part of its swing within the
+cycle that it returns, whichever is larger), which keeps out states still settling (the
+unactivated Li2MnO3 share decaying by e-folds after formation). A state that swings and ends the
+cycle at the edge of the range it swept sits at a cut-off or a bound (a full particle, a
+hysteresis branch); it is slow only when its change is also steady (the last two changes agree
+to within ``STEADY_RATIO``), since otherwise its change is solver noise that a jump would push
+past the bound.
+
+Rows: every simulated cycle has its row as ``simulate_cycling`` makes it (``extrapolated``
+False); a cycle jumped over gets every column interpolated linearly in cycle number between the
+simulated cycles around it, with ``extrapolated`` True. The first cycle after a jump starts from
+held fast states, so its charge capacity and coulombic efficiency carry their settling.
+benchmarks/bench_extrapolation.py prints the error against the full simulation.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pybamm
+
+from lrmo_cell.errors import InputError
+
+from .cycling import _check_inputs, cycling_simulation, run_cycling, summarise_cycles
+
+# cycles at the cycling rate simulated in full after formation, before the first jump: the two
+# last give the first slope, and the first cycles after formation settle fastest
+LEAD_CYCLES = 3
+# a state whose cycle-end value moves by more than this share of its swing within the cycle, and
+# not one way all the cycle, is still settling and is not extrapolated
+SETTLING_RATIO = 0.05
+# ... and a state whose change over a cycle differs from that over the cycle before by more than
+# this share of it is still settling (a pool relaxing back after the jump, a share decaying by
+# e-folds, solver noise on a state pinned by a cut-off)
+STEADY_RATIO = 0.5
+PINNED_RATIO = 1e-3
+# the error scale's floor, in the solver's units of each state: below every state that carries
+# capacity or voltage in either model, it keeps states that vanish (an activated Li2MnO3 share
+# of 1e-15) from dictating the step
+ABSOLUTE_SCALE = 1e-9
+DEFAULT_TOLERANCE = 2e-3
+# the columns whose per-cycle trend the step size controls
+CONTROLLED = ("discharge_capacity_mAh_per_g", "mean_discharge_voltage_V")
+DEFAULT_MAX_SKIP_CYCLES = 100
+# step-size control: a safety factor under the error-optimal step, and how far one step may
+# grow or shrink it
+SAFETY, GROWTH_MAX, SHRINK_MIN = 0.9, 2.0, 0.2
+FIRST_SKIP_CYCLES = 2
+
+
+def _check_options(tolerance, max_skip_cycles):
+    if not (0 < tolerance <= 0.1 and math.isfinite(tolerance)):
+        raise InputError(f"extrapolation tolerance must be > 0 and <= 0.1, got {tolerance}")
+    if not (int(max_skip_cycles) == max_skip_cycles and 1 <= max_skip_cycles <= 5000):
+        raise InputError(
+            f"max_skip_cycles must be an integer from 1 to 5000, got {max_skip_cycles}"
+        )
+
+
+def _cycle_states(cycle: pybamm.Solution, n_states: int) -> np.ndarray:
+    """Every state the cycle passed through, as columns (steps whose model has other states,
+    a CV hold's extra current, are left out)."""
+    return np.hstack([y for step in cycle.steps for y in step.all_ys if y.shape[0] == n_states])
+
+
+class _Cycle:
+    """One simulated cycle: its end state, its change and swing, and its summary row."""
+
+    def __init__(self, start, cycle: pybamm.Solution, end, row: dict, row_before: dict):
+        states = np.column_stack([start, _cycle_states(cycle, len(end)), end])
+        self.end, self.row = end, row
+        self.trend = {key: row[key] - row_before[key] for key in CONTROLLED}
+        self.low, self.high = states.min(axis=1), states.max(axis=1)
+        self.swing = self.high - self.low
+        self.slope = end - start
+
+    def jumped(self, skip: int, slow: np.ndarray) -> np.ndarray:
+        """The end state moved ``skip`` cycles along the slope of the slow states."""
+        return self.end + skip * np.where(slow, self.slope, 0.0)
+
+
+def _slow_states(first: _Cycle, second: _Cycle) -> np.ndarray:
+    """The states that drift slowly and steadily over two consecutive cycles (see the module
+    docstring)."""
+    drift = np.abs(second.slope)
+    # what the state returns of its swing within the cycle: nothing for one that only moves one
+    # way (a degradation state, a counter), whose change is then set against its value
+    excursion = second.swing - drift
+    small = drift <= SETTLING_RATIO * np.maximum(np.abs(second.end), excursion)
+    steady = np.abs(second.slope - first.slope) <= STEADY_RATIO * drift
+    # a state that ends the cycle at the edge of the range it swept sits at a cut-off or a bound
+    # (a full particle, a hysteresis branch): unless its drift is steady, that drift is noise,
+    # and extrapolated it would push the state past the bound
+    edge = np.minimum(second.end - second.low, second.high - second.end)
+    pinned = (excursion > drift) & (edge <= PINNED_RATIO * excursion)
+    return small & (steady | ~pinned)
+
+
+class _Stepper:
+    """Simulates two consecutive cycles from any state with one built simulation."""
+
+    def __init__(self, parameter_values, c_rate, v_min, v_max, charge_mode, base):
+        self.sim, _ = cycling_simulation(
+            parameter_values,
+            [(c_rate, 2)],
+            v_min=v_min,
+            v_max=v_max,
+            charge_mode=charge_mode,
+            base=base,
+        )
+        self.parameter_values = parameter_values
+        self.c_rate = c_rate
+        self.n_steps = self.sim.experiment.cycle_lengths
+
+    def cycles(self, template: pybamm.Solution, start: np.ndarray) -> tuple | None:
+        """The solution of two cycles run from state ``start`` (in the models of ``template``'s
+        last state) and the two cycles; None if the cell cannot complete them."""
+        last = template.last_state
+        begin = pybamm.Solution(
+            last.all_ts, [start[:, None].copy()], last.all_models, last.all_inputs
+        )
+        try:
+            solution = self.sim.solve(starting_solution=begin)
+        except pybamm.SolverError:
+            return None
+        cycles = solution.cycles[1:]  # the first is the starting state's
+        if [len(c.steps) if c is not None else 0 for c in cycles] != self.n_steps:
+            return None
+        frame = summarise_cycles(
+            solution, [self.c_rate] * len(solution.cycles), self.parameter_values
+        )
+        rows = frame.iloc[1:].to_dict("records")
+        if not np.isfinite(frame["discharge_capacity_mAh_per_g"].iloc[1:]).all():
+            return None
+        ends = [c.last_state.all_ys[0][:, 0].copy() for c in cycles]
+        first = _Cycle(start, cycles[0], ends[0], rows[0], rows[0])
+        return solution, first, _Cycle(ends[0], cycles[1], ends[1], rows[1], rows[0])
+
+
+def _error_ratio(skip: int, slow, previous: _Cycle, current: _Cycle, tolerance: float) -> float:
+    """The Euler step's error estimate, N/2 times the change of slope, relative to
+    ``tolerance``: the largest of that in the controlled columns (relative to their value) and
+    the root mean square in the slow states that move one way (relative to their value; the
+    degradation carried there does not come back, whereas the states that swing and return are
+    reset by the cycle)."""
+    columns = max(
+        abs(current.trend[key] - previous.trend[key]) / abs(current.row[key]) for key in CONTROLLED
+    )
+    one_way = slow & (current.swing - np.abs(current.slope) <= np.abs(current.slope))
+    states = 0.0
+    if one_way.any():
+        change = np.abs(current.slope - previous.slope)[one_way]
+        scale = np.abs(current.end)[one_way] + ABSOLUTE_SCALE
+        states = float(np.sqrt(np.mean((change / scale) ** 2)))
+    return 0.5 * skip * max(columns, states) / tolerance
+
+
+def _interpolated_rows(first: dict, last: dict, c_rate: float) -> list[dict]:
+    numbers = np.arange(first["cycle"] + 1, last["cycle"])
+    rows = []
+    for number in numbers:
+        weight = (number - first["cycle"]) / (last["cycle"] - first["cycle"])
+        row = {
+            key: (1 - weight) * first[key] + weight * last[key]
+            for key in first
+            if key not in ("cycle", "c_rate", "extrapolated")
+        }
+        rows.append({"cycle": int(number), "c_rate": c_rate, **row, "extrapolated": True})
+    return rows
+
+
+def simulate_extrapolated(
+    sample,
+    c_rate: float,
+    cycles: int,
+    formation_c_rate: float = 0.1,
+    formation_cycles: int = 1,
+    v_min: float = 2.0,
+    v_max: float = 4.8,
+    *,
+    tolerance: float = DEFAULT_TOLERANCE,
+    max_skip_cycles: int = DEFAULT_MAX_SKIP_CYCLES,
+    charge_mode: str = "CC",
+    base: str = "SPMe",
+    parameter_overrides: dict | None = None,
+    show_progress: bool | None = None,
+) -> pd.DataFrame:
+    """``simulate_cycling`` by adaptive inter-cycle extrapolation (see the module docstring):
+    the same rows and columns plus ``extrapolated`` (True for a cycle not simulated in full,
+    whose values are interpolated). ``tolerance`` is the relative error allowed per jump;
+    ``max_skip_cycles`` the most cycles one jump skips. ``show_progress`` is
+    accepted for ``simulate_cycling``'s signature; the run is short enough to need no bar."""
+    _check_inputs(c_rate, cycles, formation_c_rate, formation_cycles, v_min, v_max, charge_mode)
+    _check_options(tolerance, max_skip_cycles)
+    # a run too short to jump is simulated in full
+    lead = int(cycles) if cycles <= LEAD_CYCLES + 2 else LEAD_CYCLES
+    frame, solution, parameter_values = run_cycling(
+        sample,
+        c_rate,
+        lead,
+        formation_c_rate,
+        formation_cycles,
+        v_min,
+        v_max,
+        charge_mode=charge_mode,
+        base=base,
+        parameter_overrides=parameter_overrides,
+        show_progress=False,
+    )
+    rows = [{**row, "extrapolated": False} for row in frame.to_dict("records")]
+    done = len(rows) - int(formation_cycles)  # cycles at the cycling rate simulated so far
+    if done < LEAD_CYCLES or done == cycles:
+        return pd.DataFrame(rows)
+
+    ends = [solution.cycles[i].last_state.all_ys[0][:, 0].copy() for i in (-3, -2, -1)]
+    first = _Cycle(ends[0], solution.cycles[-2], ends[1], rows[-2], rows[-3])
+    previous = _Cycle(ends[1], solution.cycles[-1], ends[2], rows[-1], rows[-2])
+    slow = _slow_states(first, previous)
+    stepper = _Stepper(parameter_values, c_rate, v_min, v_max, charge_mode, base)
+    skip = FIRST_SKIP_CYCLES
+    while done + 2 <= cycles:
+        skip = max(0, min(skip, cycles - done - 2, max_skip_cycles))
+        start = previous.jumped(skip, slow)
+        result = stepper.cycles(solution, start)
+        if result is None:
+            if skip == 0:
+                break  # the cell can no longer complete a cycle: the rows end here
+            skip //= 2
+            continue
+        candidate, first, current = result
+        now_slow = _slow_states(first, current)
+        ratio = _error_ratio(skip, slow & now_slow, previous, current, tolerance)
+        if ratio > 1:
+            skip = int(skip * max(SHRINK_MIN, SAFETY / math.sqrt(ratio)))
+            continue
+        first.row["cycle"] = rows[-1]["cycle"] + skip + 1
+        current.row["cycle"] = first.row["cycle"] + 1
+        rows += _interpolated_rows(rows[-1], first.row, c_rate)
+        rows += [{**first.row, "extrapolated": False}, {**current.row, "extrapolated": False}]
+        done += skip + 2
+        solution, previous, slow = candidate, current, now_slow
+        growth = GROWTH_MAX if ratio == 0 else SAFETY / math.sqrt(ratio)
+        skip = max(1, int(skip * min(GROWTH_MAX, max(SHRINK_MIN, growth))))
+    if done + 1 == cycles and (result := stepper.cycles(solution, previous.end)) is not None:
+        # one cycle left over: the first of a pair simulated in full
+        row = result[1].row
+        rows.append({**row, "cycle": rows[-1]["cycle"] + 1, "extrapolated": False})
+    return pd.DataFrame(rows)
