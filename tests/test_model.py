@@ -262,7 +262,8 @@ BUDGET_PARTS = (
 def test_first_cycle_budget_adds_up_to_the_irreversible_capacity(first_cycles, name):
     """The split is built from the hosts' states; charge minus discharge comes from the current:
     two independent routes to one number. They differ by what the double layer holds and the
-    solver's tolerance (rtol 1e-4 of a ~300 mAh/g cycle could reach 0.03 mAh/g); 1e-3 mAh/g."""
+    solver's tolerance (rtol 1e-4 of a ~300 mAh/g cycle could reach 0.03 mAh/g; 1.1e-3 mAh/g
+    measured); 0.01 mAh/g."""
     from lrmo_cell.models.lrmo.budget import first_cycle_budget
 
     frame, solution, values = first_cycles[name]
@@ -270,7 +271,7 @@ def test_first_cycle_budget_adds_up_to_the_irreversible_capacity(first_cycles, n
     irreversible = (
         frame.loc[0, "charge_capacity_mAh_per_g"] - frame.loc[0, "discharge_capacity_mAh_per_g"]
     )
-    assert sum(budget[part] for part in BUDGET_PARTS) == pytest.approx(irreversible, abs=1e-3)
+    assert sum(budget[part] for part in BUDGET_PARTS) == pytest.approx(irreversible, abs=1e-2)
     assert budget["Li sites lost to oxygen loss and TM migration [mAh.g-1]"] > 0
 
 

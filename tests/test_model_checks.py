@@ -50,7 +50,8 @@ def test_formation_cycle_converges_with_the_mesh():
 def test_working_tolerances_agree_with_tight_ones(sample):
     """The default solver's working tolerances must not move what the study compares: formation
     and 20 cycles at 1C, cycle by cycle, against IDAKLU at 1e-6 / 1e-8. The bounds are a
-    hundredth of the calibration table's (3 % of ~260 mAh/g is 8 mAh/g) and a millivolt."""
+    hundredth of the calibration table's (3 % of ~260 mAh/g is 8 mAh/g) and a millivolt; the O2
+    released within 0.5 umol/g, 0.25 % of the first charge's ~200 umol/g, below DEMS resolution."""
     values = _values(sample)
     protocol = [(0.1, 1), (1.0, 20)]
     working = summarise_cycles(*run_experiment(values, protocol), values)
@@ -61,7 +62,7 @@ def test_working_tolerances_agree_with_tight_ones(sample):
         ("charge_capacity_mAh_per_g", 0.08),
         ("discharge_capacity_mAh_per_g", 0.08),
         ("mean_discharge_voltage_V", 1e-3),
-        ("oxygen_released_umol_per_g", 0.1),
+        ("oxygen_released_umol_per_g", 0.5),
     ):
         np.testing.assert_allclose(working[column], tight[column], rtol=0, atol=bound)
 

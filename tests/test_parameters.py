@@ -31,6 +31,9 @@ SOURCE_KINDS = (
     "lrmo_cell.parameters",
     "Chen et al",
     "Xu et al",
+    "CRC Handbook",  # a reference handbook
+    "geometry:",  # counted from the crystal structure
+    "as made:",  # the definition of the as-made state
 )
 
 

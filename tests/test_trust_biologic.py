@@ -19,7 +19,7 @@ from lrmo_cell.fitting.readers import read_cycling_csv, read_file
 
 MPR = Path(__file__).parent / "data" / "biologic_v1150_gcpl.mpr"
 MASS_G = 0.002
-RADIUS = "Positive particle radius [m]"
+RADIUS = "Primary: Positive particle radius [m]"
 
 
 def _ec_lab_half_cycles() -> pd.DataFrame:

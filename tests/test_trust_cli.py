@@ -26,7 +26,7 @@ from lrmo_cell.resources import data_dir
 
 ROOT_SET = data_dir("parameter_sets") / "LRMO_Sun2025_pristine.json"
 DESIGN = data_dir("designs") / "ru1_li_metal_5p83Ah.toml"
-RADIUS = "Positive particle radius [m]"
+RADIUS = "Primary: Positive particle radius [m]"
 
 
 REMOVE = object()
@@ -157,7 +157,7 @@ def _make_workspace(root: Path) -> None:
     _set_with(sets / "zero_radius.json", **{RADIUS: 0.0})
     _set_with(
         sets / "negative_diffusivity.json",
-        **{"Positive particle bulk diffusivity [m2.s-1]": -1e-16},
+        **{"Secondary: Positive particle diffusivity [m2.s-1]": -1e-16},
     )
     _set_with(sets / "zero_temperature.json", **{"Ambient temperature [K]": 0.0})
     _set_with(sets / "negative_temperature.json", **{"Reference temperature [K]": -298.15})
@@ -187,7 +187,7 @@ def _make_workspace(root: Path) -> None:
     _set_with(sets / "missing_radius.json", **{RADIUS: REMOVE})
     _set_with(
         sets / "initial_above_max.json",
-        **{"Initial concentration in positive electrode [mol.m-3]": 1e6},
+        **{"Secondary: Initial concentration in positive electrode [mol.m-3]": 1e6},
     )
     _set_with(sets / "cutoffs_reversed.json", **{"Lower voltage cut-off [V]": 4.9})
     _set_with(
@@ -196,7 +196,7 @@ def _make_workspace(root: Path) -> None:
     _set_with(
         sets / "bad_table.json",
         **{
-            "Positive particle bulk diffusivity [m2.s-1]": {
+            "Secondary: Positive particle diffusivity [m2.s-1]": {
                 "stoichiometry": [0, 2],
                 "values": [1, 1],
             }
@@ -206,7 +206,8 @@ def _make_workspace(root: Path) -> None:
         sets / "electrode_count_zero.json",
         **{"Number of electrodes connected in parallel to make a cell": 0},
     )
-    text = ROOT_SET.read_text().replace('"value": 2.5e-07', '"value": NaN', 1)
+    radius = f'"{RADIUS}": {{\n      "value": 1.25e-07'
+    text = ROOT_SET.read_text().replace(radius, radius.replace("1.25e-07", "NaN"), 1)
     (sets / "nan_value.json").write_text(text)
     (sets / "infinite_value.json").write_text(
         ROOT_SET.read_text().replace('"value": 0.45', '"value": Infinity', 1)
@@ -512,7 +513,7 @@ CASES = [
     (["simulate", "latin1.json"], "UTF-8"),
     (["simulate", S + "negative_radius.json"], RADIUS),
     (["simulate", S + "zero_radius.json"], RADIUS),
-    (["simulate", S + "negative_diffusivity.json"], "Positive particle bulk diffusivity"),
+    (["simulate", S + "negative_diffusivity.json"], "Secondary: Positive particle diffusivity"),
     (["simulate", S + "zero_temperature.json"], "Ambient temperature [K]"),
     (["simulate", S + "negative_temperature.json"], "Reference temperature [K]"),
     (["simulate", S + "boolean_value.json"], "Positive electrode thickness [m]"),
@@ -534,7 +535,7 @@ CASES = [
     (["simulate", S + "initial_above_max.json"], "Initial concentration in positive electrode"),
     (["simulate", S + "cutoffs_reversed.json"], "Lower voltage cut-off"),
     (["simulate", S + "layer_thicker_than_particle.json"], "Li-deficient layer thickness"),
-    (["simulate", S + "bad_table.json"], "Positive particle bulk diffusivity"),
+    (["simulate", S + "bad_table.json"], "Secondary: Positive particle diffusivity"),
     (["simulate", S + "electrode_count_zero.json"], "Number of electrodes"),
     (["simulate", S + "nan_value.json"], RADIUS),
     (["simulate", S + "infinite_value.json"], "Positive electrode powder volume fraction"),

@@ -128,12 +128,26 @@ def read_parameter_file(name_or_path: str | os.PathLike, relative_to: Path | Non
 _DIMENSIONLESS_RULES = (
     (r"fraction|porosity|share\b|transference number|transfer coefficient", 0, True, 1, True),
     (r"^Number of ", 1, True, math.inf, False),
-    (r"ratio|factor", 0, False, math.inf, False),
+    (r"[Rr]atio|factor|enhancement", 0, False, math.inf, False),
     (r"Bruggeman|rate constant", 0, True, math.inf, False),
+    # counts of sites, ions or events per another: never negative
+    (r" per ", 0, True, math.inf, False),
 )
 # units whose quantity is > 0 whenever it exists: absolute temperature, diffusivity, density,
-# conductivity, double-layer capacitance, a cell's capacity (PyBaMM divides by it)
-_POSITIVE_UNITS = {"K", "m2.s-1", "kg.m-3", "S.m-1", "F.m-2", "A.h"}
+# conductivity, double-layer capacitance, a cell's capacity (PyBaMM divides by it), heat
+# capacity, thermal conductivity, elastic modulus
+_POSITIVE_UNITS = {
+    "K",
+    "m2.s-1",
+    "kg.m-3",
+    "S.m-1",
+    "F.m-2",
+    "A.h",
+    # heat capacity, thermal conductivity and elastic modulus of a material that exists
+    "J.kg-1.K-1",
+    "W.m-1.K-1",
+    "Pa",
+}
 # units of amounts, rates and resistances: >= 0 (zero switches a mechanism off)
 _NON_NEGATIVE_UNITS = {
     "m",
