@@ -204,7 +204,10 @@ def test_voltage_and_ocv_follow_the_current(run):
 
 
 def test_concentrations_stay_between_empty_and_full(run):
-    """Every particle node stays in [0, c_max] (to the double's rounding at a full surface)."""
+    """Every particle node stays in [0, c_max], to what the solver resolves: its absolute
+    tolerance, 1e-8 of the scaled concentration (PyBaMM scales particle concentrations by
+    c_max). The as-made oxygen couple is full to the last digit, and an interior node of it
+    overshoots by ~3e-12 of c_max while the charge empties the surface."""
     particles = {
         f"Positive {phase} particle concentration [mol.m-3]": run.values[
             f"{phase.capitalize()}: Maximum concentration in positive electrode [mol.m-3]"
@@ -218,7 +221,7 @@ def test_concentrations_stay_between_empty_and_full(run):
     for name, c_max in particles.items():
         c = run[name]
         assert c.min() >= 0
-        assert c.max() <= c_max * (1 + 1e-12)
+        assert c.max() <= c_max * (1 + 1e-8)
     assert run["Electrolyte concentration [mol.m-3]"].min() > 0
 
 

@@ -128,7 +128,12 @@ def test_lithium_capacity_matches_the_measured_composition():
 
 
 def test_treatment_reproduces_ru1_and_is_pristine_at_zero():
-    kw = dict(powder_volume_fraction=0.45, lrmo_density_kg_per_m3=4250.0, electrode_volume_m3=1e-9)
+    kw = dict(
+        powder_volume_fraction=0.45,
+        lrmo_density_kg_per_m3=4250.0,
+        electrode_volume_m3=1e-9,
+        particle_radius_m=1.25e-7,
+    )
     zero = treatment_parameters(0.0, **kw)
     ru1 = treatment_parameters(0.2, **kw)
     assert zero["Li-deficient layer thickness [m]"]["value"] == 0
@@ -140,7 +145,12 @@ def test_treatment_reproduces_ru1_and_is_pristine_at_zero():
 
 
 def test_more_acid_removes_more_li_and_adds_more_ruo2():
-    kw = dict(powder_volume_fraction=0.45, lrmo_density_kg_per_m3=4250.0, electrode_volume_m3=1e-9)
+    kw = dict(
+        powder_volume_fraction=0.45,
+        lrmo_density_kg_per_m3=4250.0,
+        electrode_volume_m3=1e-9,
+        particle_radius_m=1.25e-7,
+    )
     rows = [treatment_parameters(c, **kw) for c in sorted(SAMPLE_RUCL3_MG_PER_ML.values())]
     li = [r["Li-deficient layer Li fraction"]["value"] for r in rows]
     ruo2 = [r["RuO2 mass fraction in active powder"]["value"] for r in rows]
@@ -152,10 +162,64 @@ def test_more_acid_removes_more_li_and_adds_more_ruo2():
     assert math.isclose(layer_li_fraction(0.0), 1.0)
 
 
+def test_the_li_removed_follows_the_acid_dose_and_deepens_the_layer():
+    # Ru-1: a 4.5 nm shell of 125 nm particles, a sixth short of Li; Ru-3 (three times the RuCl3,
+    # so three times the protons) removes three times that Li from a layer whose Li fraction can
+    # fall only to 24/30, so its shell must hold 3 x 0.10416 / 6 = 0.05208 of the particle at
+    # y = layer_li_fraction(0.6) = 0.80093: share 0.26 -> 125 nm x (1 - 0.74^(1/3)) = 12.0 nm
+    kw = dict(
+        powder_volume_fraction=0.45,
+        lrmo_density_kg_per_m3=4250.0,
+        electrode_volume_m3=1e-9,
+        particle_radius_m=1.25e-7,
+    )
+    ru1_shell = 1 - (1 - 4.5 / 125) ** 3
+    assert ru1_shell == pytest.approx(0.10416, abs=1e-5)
+    ru3 = treatment_parameters(0.6, **kw)
+    y3 = ru3["Li-deficient layer Li fraction"]["value"]
+    share = 3 * ru1_shell * (1 - RU1_LAYER_LI_FRACTION) / (1 - y3)
+    assert ru3["Li-deficient layer thickness [m]"]["value"] == pytest.approx(
+        125e-9 * (1 - (1 - share) ** (1 / 3)), rel=1e-9
+    )
+    assert 11.5e-9 < ru3["Li-deficient layer thickness [m]"]["value"] < 12.5e-9
+    ru05 = treatment_parameters(0.1, **kw)
+    assert 3.0e-9 < ru05["Li-deficient layer thickness [m]"]["value"] < 3.3e-9
+
+
+def test_the_li_deficient_shell_trades_oxygen_redox_for_mn_redox_and_keeps_its_li():
+    # DFT cells of the layer (Sun et al. 2025): Li30Mn18O48 has 24 oxygen-compensated Li (6 go
+    # with Mn 3.67+ -> 4+), Li25Mn23O48 only 4 (21 with Mn 3.09+ -> 4+): the shell keeps 4/24 of
+    # its oxygen-redox Li and 25/30 of its Li
+    import pybamm
+
+    from lrmo_cell.parameters.functions import (
+        oxygen_couple_volume_fraction,
+        tm_couple_volume_fraction,
+    )
+
+    def fractions(sample):
+        values = pybamm.ParameterValues(load_parameter_set(SAMPLE_SETS[sample]))
+        values["Accessible share of the oxygen-redox Li sites"] = 1.0
+        eps = values["Positive electrode active material volume fraction"]
+        tm = values.evaluate(tm_couple_volume_fraction(0, 0, 0)) / eps
+        ox = values.evaluate(oxygen_couple_volume_fraction(0, 0, 0)) / eps
+        return tm, ox
+
+    (tm0, ox0), (tm1, ox1) = fractions("pristine"), fractions("Ru-1")
+    shell = 1 - (1 - 4.5 / 125) ** 3
+    assert ox1 / ox0 == pytest.approx(1 - shell * (1 - 4 / 24), rel=1e-9)
+    assert tm1 + ox1 == pytest.approx((tm0 + ox0) * (1 - shell * (1 - 25 / 30)), rel=1e-9)
+    assert tm1 > tm0
+
+
 def test_treatment_rejects_out_of_range_concentration():
     with pytest.raises(InputError, match="RuCl3 concentration"):
         treatment_parameters(
-            -0.1, powder_volume_fraction=0.45, lrmo_density_kg_per_m3=4250, electrode_volume_m3=1e-9
+            -0.1,
+            powder_volume_fraction=0.45,
+            lrmo_density_kg_per_m3=4250,
+            electrode_volume_m3=1e-9,
+            particle_radius_m=1.25e-7,
         )
 
 

@@ -56,6 +56,7 @@ def treated_set_document(sample: str) -> dict:
         powder_volume_fraction=pristine["Positive electrode powder volume fraction"],
         lrmo_density_kg_per_m3=pristine["LRMO density [kg.m-3]"],
         electrode_volume_m3=electrode_m3,
+        particle_radius_m=pristine["Primary: Positive particle radius [m]"],
     )
     parameters["Current function [A]"] = dict(parameters["Nominal cell capacity [A.h]"])
     return {

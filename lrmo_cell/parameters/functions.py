@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pybamm
 
+from .treatment import li_o_li_share, shell_share
+
 # Keeps the Nernst logarithm finite at the ends of the stoichiometry range. Small enough that the
 # clipped OCP (1.2 V at full, 6.5 V at empty for the Ru-1 set) lies outside every allowed voltage
 # window (1.5-5 V): a surface the solver overshoots past full or empty is then driven back by
@@ -153,23 +155,43 @@ def tm_couple_initial_concentration(r, x):
     return _rest_occupancy("Primary") * c_max
 
 
+def _li_deficient_shell():
+    """(shell share of the particle volume, layer Li fraction y, layer Li-O-Li share a) of the
+    acid treatment's Li-deficient layer."""
+    radius = pybamm.Parameter("Primary: Positive particle radius [m]")
+    shell = shell_share(pybamm.Parameter("Li-deficient layer thickness [m]"), radius)
+    y = pybamm.Parameter("Li-deficient layer Li fraction")
+    return shell, y, li_o_li_share(y)
+
+
 def tm_couple_volume_fraction(x, y, z):
-    """Volume fraction of the TM couple's domains: the LRMO share of TM-redox Li sites."""
+    """Volume fraction of the TM couple's domains: the LRMO share s of TM-redox Li sites, and in
+    the Li-deficient shell the Li that oxygen redox no longer exchanges.
+
+    Why the shell's TM share grows: the study's DFT cells of the layer, Li(30-n)Mn(18+n)O48
+    (Sun et al. 2025, doi:10.1039/d5ee00430f), trade TM-layer Li for Mn, which enters reduced
+    (Mn 3.67+ in Li30Mn18O48, 3.09+ in Li25Mn23O48), so of the layer's Li fraction y only the
+    Li-O-Li share a (1 - s) is still charge-compensated by oxygen; the rest, y - a (1 - s), by the
+    layer's Mn, counted with the TM couple (one couple for Ni, Co and the layer's Mn: assumed, no
+    separate Mn3+/Mn4+ couple is resolved by the study). The Li the exchange removed, (1 - y) of
+    the shell, is in neither couple.
+    """
     eps = pybamm.Parameter("Positive electrode active material volume fraction")
-    return eps * pybamm.Parameter("TM-redox share of Li sites")
+    s = pybamm.Parameter("TM-redox share of Li sites")
+    shell, y, a = _li_deficient_shell()
+    return eps * (s * (1 - shell) + shell * (y - a * (1 - s)))
 
 
 def oxygen_couple_volume_fraction(x, y, z):
     """Volume fraction of the oxygen couple's domains: the share of the rest of the LRMO's Li
     sites that oxygen redox can empty below the upper cut-off (the others hold Li the whole
-    time), less the sites the acid treatment's H+/Li+ exchange took out of the surface shell
-    (thickness delta, Li fraction y): a share [1 - (1 - delta / R)^3] (1 - y) of the sites."""
+    time); in the Li-deficient shell only its Li-O-Li share a of them (``tm_couple_volume_fraction``
+    takes the rest of the shell's Li)."""
     eps = pybamm.Parameter("Positive electrode active material volume fraction")
-    radius = pybamm.Parameter("Secondary: Positive particle radius [m]")
-    shell = 1 - (1 - pybamm.Parameter("Li-deficient layer thickness [m]") / radius) ** 3
-    removed = shell * (1 - pybamm.Parameter("Li-deficient layer Li fraction"))
     accessible = pybamm.Parameter("Accessible share of the oxygen-redox Li sites")
-    return eps * (1 - pybamm.Parameter("TM-redox share of Li sites")) * accessible * (1 - removed)
+    shell, _, a = _li_deficient_shell()
+    oxygen_share = 1 - pybamm.Parameter("TM-redox share of Li sites")
+    return eps * oxygen_share * accessible * (1 - shell * (1 - a))
 
 
 def _couple_volume_change(phase: str, sto):

@@ -3,9 +3,19 @@
 Sun et al. 2025 (doi:10.1039/d5ee00430f) stir the LRMO powder in acidic RuCl3 at 0.1, 0.2 and
 0.6 mg/mL (Ru-0.5, Ru-1, Ru-3). More acid exchanges more surface Li for H+ (a thicker, more Li-poor
 layer: later and slower oxygen loss), and more RuO2 lands on the particles (0.46 wt% in Ru-1): more
-catalyst, but also inactive mass that lowers the specific capacity. ``treatment_parameters`` turns
-one concentration into the model's layer and catalyst parameters, so a study can vary treatment
-continuously.
+catalyst, but also inactive mass that lowers the specific capacity.
+
+Why the Li removed grows in proportion to the concentration: the protons come with the RuO2.
+Depositing RuO2 from RuCl3 in water frees three H+ per Ru (4 RuCl3 + O2 + 6 H2O -> 4 RuO2 +
+12 HCl); Ru-1's 0.46 wt% RuO2 is 35 umol Ru per g of powder, so ~100 umol H+ per g, the order of
+the ~250 umol Li per g that a 4.5 nm shell a sixth short of Li holds (125 nm particles, 14.2 mmol
+Li per g; the acid of the solution itself supplies the rest). The exchange is therefore
+acid-limited (assumed; the study reports no layer thickness but Ru-1's): the Li removed per
+gram of powder follows the dose, like the RuO2 uptake. The layer's Li fraction saturates (it
+cannot fall below the LiMnO2 stoichiometry), so the rest of the dose deepens the layer: its
+thickness follows from the Li balance, shell share x (1 - y) = (c / c_Ru1) x that of Ru-1.
+``treatment_parameters`` turns one concentration into the model's layer and catalyst
+parameters, so a study can vary treatment continuously.
 """
 
 from __future__ import annotations
@@ -20,6 +30,8 @@ SAMPLE_RUCL3_MG_PER_ML = {"pristine": 0.0, "Ru-0.5": 0.1, "Ru-1": 0.2, "Ru-3": 0
 RU1_RUCL3_MG_PER_ML = 0.2
 RU1_RUO2_MASS_FRACTION = 0.0046  # 0.46 wt% RuO2 in Ru-1, Sun et al. 2025
 RU1_LAYER_THICKNESS_M = 4.5e-9  # 4-5 nm Li-poor interlayer imaged in Ru-1, Sun et al. 2025
+# primary particles of the study's material (the pristine set's radius, 150-250 nm across)
+RU1_PARTICLE_RADIUS_M = 1.25e-7
 # Li fraction of the layer in Ru-1: assumed equal to the most Li-poor DFT cell of the paper
 # (Li25 vs Li30 per 48 O), the composition range its DFT explores for the layer
 RU1_LAYER_LI_FRACTION = 25 / 30
@@ -57,20 +69,46 @@ def li_o_li_share(li_fraction):
     return (li_fraction - MIN_LAYER_LI_FRACTION) / (1 - MIN_LAYER_LI_FRACTION)
 
 
+def shell_share(thickness_m, radius_m):
+    """Volume share of a sphere of radius ``radius_m`` within ``thickness_m`` of its surface.
+    Works on floats and pybamm symbols."""
+    return 1 - (1 - thickness_m / radius_m) ** 3
+
+
+def layer_thickness(rucl3_mg_per_ml: float, li_fraction: float, particle_radius_m: float) -> float:
+    """Thickness [m] of the Li-deficient layer whose shell holds the Li the dose removed.
+
+    Li removed per LRMO volume, shell share x (1 - y), is (c / c_Ru1) x Ru-1's (4.5 nm at Li
+    fraction 25/30 in the study's 125 nm particles, ``RU1_PARTICLE_RADIUS_M``); the shell of that
+    share at the layer's Li fraction y gives the thickness. The share is per LRMO volume, so it
+    does not depend on the radius; the thickness scales with it.
+    """
+    if rucl3_mg_per_ml == 0:  # no exchange: y = 1 and no shell
+        return 0.0
+    ru1_removed = shell_share(RU1_LAYER_THICKNESS_M, RU1_PARTICLE_RADIUS_M) * (
+        1 - RU1_LAYER_LI_FRACTION
+    )
+    # below 1 over the accepted 0-2 mg/mL: at 2 mg/mL 10 x 0.0174 / (1 - 24/30) = 0.87
+    share = ru1_removed * rucl3_mg_per_ml / RU1_RUCL3_MG_PER_ML / (1 - li_fraction)
+    return particle_radius_m * (1 - (1 - share) ** (1 / 3))
+
+
 def treatment_parameters(
     rucl3_mg_per_ml: float,
     *,
     powder_volume_fraction: float,
     lrmo_density_kg_per_m3: float,
     electrode_volume_m3: float,
+    particle_radius_m: float,
 ) -> dict:
     """Model parameters of one treatment, name -> {"value": ..., "source": ...}.
 
     ``powder_volume_fraction`` is the volume fraction of active powder (LRMO + RuO2) in the
     electrode and ``electrode_volume_m3`` the positive electrode volume (thickness x area);
-    both come from the base set. Layer thickness scales with the Li removed (Ru-1: 4.5 nm); RuO2
-    uptake is proportional to the RuCl3 concentration (Ru-1: 0.46 wt%), both assumed forms
-    pinned to Ru-1.
+    both come from the base set, as does ``particle_radius_m``, the primary particles' radius
+    that the layer is a shell of. The Li removed and the RuO2 uptake are proportional to the RuCl3
+    concentration (the acid comes with the RuO2, module docstring), pinned to Ru-1 (4.5 nm layer,
+    0.46 wt% RuO2); the layer thickness follows from the Li balance of its shell.
     """
     if not 0 <= rucl3_mg_per_ml <= 2:
         raise InputError(
@@ -81,7 +119,7 @@ def treatment_parameters(
         f"({rucl3_mg_per_ml} mg/mL RuCl3, {DOI})"
     )
     li_fraction = layer_li_fraction(rucl3_mg_per_ml)
-    thickness = RU1_LAYER_THICKNESS_M * (1 - li_fraction) / (1 - RU1_LAYER_LI_FRACTION)
+    thickness = layer_thickness(rucl3_mg_per_ml, li_fraction, particle_radius_m)
     ruo2 = RU1_RUO2_MASS_FRACTION * rucl3_mg_per_ml / RU1_RUCL3_MG_PER_ML
     lrmo_volume_share = ((1 - ruo2) / lrmo_density_kg_per_m3) / (
         (1 - ruo2) / lrmo_density_kg_per_m3 + ruo2 / RUO2_DENSITY_KG_PER_M3

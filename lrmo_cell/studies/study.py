@@ -137,6 +137,7 @@ def point_parameter_values(study: Study, inputs: dict):
                 powder_volume_fraction=values["Positive electrode powder volume fraction"],
                 lrmo_density_kg_per_m3=values["LRMO density [kg.m-3]"],
                 electrode_volume_m3=values[THICKNESS] * area_m2,
+                particle_radius_m=values["Primary: Positive particle radius [m]"],
             ).items()
         }
         if study.design is None:

@@ -10,7 +10,9 @@ c_max its site density, the hosts' Li deficit sum[x0 eps0 - x1 eps1] c_max V spl
   slower discharge would refill, for each couple;
 - Li the electrolyte gained over the cycle (its concentration profile relaxes differently);
 - less the Li the RuO2 couple took up as Li2O2 at the end of the discharge (two per O2), which
-  the discharge delivered on top of the hosts.
+  the discharge delivered on top of the hosts;
+- plus the charge that oxidised the electrolyte (``electrolyte_oxidation``), which passed
+  without taking Li from the hosts.
 
 In the spirit of the Li-rich literature's split (O2 and densification, TM migration, kinetic
 Li trapped at the cut-off; Strehle et al., J. Electrochem. Soc. 164 (2017) A400; Robert &
@@ -72,6 +74,8 @@ def first_cycle_budget(solution: pybamm.Solution, parameter_values) -> dict[str,
         -2e-6 * _ends(cycle, "Oxygen reduced to Li2O2 on RuO2 [umol.g-1]")[1] * F_MAH_PER_MOL
     )
     budget["Li trapped in the densified layer [mAh.g-1]"] = trapped * per_g
+    oxidation = _ends(cycle, "Charge to electrolyte oxidation [mol]")
+    budget["Charge to electrolyte oxidation [mAh.g-1]"] = (oxidation[1] - oxidation[0]) * per_g
     budget["O2 released [umol.g-1]"] = _ends(cycle, "Released oxygen [umol.g-1]")[1]
     budget["O2 escaped [umol.g-1]"] = _ends(cycle, "Escaped oxygen [umol.g-1]")[1]
     return budget

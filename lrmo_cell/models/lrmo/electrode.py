@@ -4,9 +4,10 @@
   sites that oxygen loss destroys (``SurfaceOxygenLoss``) and that migrated TMs block
   (``TMMigration``); never negative, so the host never heals.
 - ``LRMOTotalInterfacialCurrent``: PyBaMM's sum of reaction currents plus the RuO2 surface oxygen
-  couple, which exchanges Li+ with the electrolyte but no Li with either host. PyBaMM has no hook
-  for an extra reaction of a positive electrode; this subclass extends the public
-  ``get_coupled_variables`` and rebuilds the whole-cell sums with PyBaMM's own helper.
+  couple, which exchanges Li+ with the electrolyte but no Li with either host, the electrolyte's
+  oxidation and, in a full cell, the reduction of its products and of escaped O2 on the
+  graphite. PyBaMM has no hook for an extra reaction of an electrode; this subclass extends the
+  public ``get_coupled_variables`` and rebuilds the whole-cell sums with PyBaMM's own helper.
 - ``EscapedOxygenCrossover``: in a full cell, escaped O2 crosses to the graphite and is reduced
   there, O2 + 4 Li+ + 4 e- -> 2 Li2O, taking four cyclable Li per O2 (cathode-to-anode cross-talk
   of Li-rich oxides). Without this sink the Li+ that the hosts gave up for the holes whose oxygen
@@ -49,16 +50,20 @@ class LRMOTotalInterfacialCurrent(pybamm.interface.TotalInterfacialCurrent):
 
     def get_coupled_variables(self, variables):
         variables = super().get_coupled_variables(variables)
-        extra = {
-            "positive": "Positive electrode RuO2 oxygen volumetric interfacial current density "
-            "[A.m-3]",
-        }
+        extra = [
+            ("positive", "RuO2 oxygen"),
+            ("positive", "electrolyte oxidation"),
+        ]
         if self.options["working electrode"] == "both":
-            extra["negative"] = (
-                "Negative electrode oxygen crossover volumetric interfacial current density [A.m-3]"
-            )
-        for domain, reaction in extra.items():
-            a_j = variables[reaction]
+            extra += [
+                ("negative", "oxygen crossover"),
+                ("negative", "electrolyte oxidation products"),
+            ]
+        for domain, reaction in extra:
+            a_j = variables[
+                f"{domain.capitalize()} electrode {reaction} volumetric interfacial current "
+                "density [A.m-3]"
+            ]
             for name in (
                 f"Sum of {domain} electrode electrolyte reaction source terms [A.m-3]",
                 f"Sum of {domain} electrode volumetric interfacial current densities [A.m-3]",
@@ -133,8 +138,11 @@ class CounterElectrodeLithium(pybamm.BaseSubModel):
         return {self.NAME: pybamm.Variable(self.NAME, scale=pybamm.Scalar(1e-6))}
 
     def set_rhs(self, variables):
-        # discharge (positive current) strips Li from the counter electrode
-        self.rhs = {variables[self.NAME]: -variables["Current [A]"] / F}
+        # discharge (positive current) strips Li from the counter electrode; the part of the
+        # current that reduces the electrolyte's oxidation products there plates no Li
+        # (``electrolyte_oxidation``)
+        current = variables["Current [A]"] + variables["Electrolyte oxidation current [A]"]
+        self.rhs = {variables[self.NAME]: -current / F}
 
     def set_initial_conditions(self, variables):
         self.initial_conditions = {variables[self.NAME]: pybamm.Scalar(0)}

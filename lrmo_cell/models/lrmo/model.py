@@ -14,6 +14,7 @@ option                             values (default first)           submodel
 "LRMO oxygen loss"                 "surface", "none"                ``SurfaceOxygenLoss``
 "LRMO Li-deficient layer"          "true", "none"                   ``LiDeficientLayer``
 "LRMO RuO2 islands"                "true", "none"                   ``RuO2Islands``
+"LRMO electrolyte oxidation"       "Tafel", "none"                  ``ElectrolyteOxidation``
 =================================  ===============================  =========================
 
 "LRMO kinetics" is "Marcus-Hush-Chidsey" (default) or "Butler-Volmer" (``couples``).
@@ -26,7 +27,16 @@ from __future__ import annotations
 
 import pybamm
 
-from . import activation, couples, electrode, inventory, migration, oxygen_loss, treatment
+from . import (
+    activation,
+    couples,
+    electrode,
+    electrolyte_oxidation,
+    inventory,
+    migration,
+    oxygen_loss,
+    treatment,
+)
 from .base import OXYGEN, TM
 from .released_oxygen import ReleasedOxygen
 from .summary import lrmo_degradation_variables, lrmo_summary_variables
@@ -49,6 +59,10 @@ MECHANISMS = {
         "none": treatment.NoLiDeficientLayer,
     },
     "LRMO RuO2 islands": {"true": treatment.RuO2Islands, "none": treatment.NoRuO2Islands},
+    "LRMO electrolyte oxidation": {
+        "Tafel": electrolyte_oxidation.ElectrolyteOxidation,
+        "none": electrolyte_oxidation.NoElectrolyteOxidation,
+    },
 }
 
 
@@ -153,6 +167,9 @@ class _LRMOMixin:
             )
         else:
             self.submodels["oxygen crossover"] = electrode.EscapedOxygenCrossover(param, options)
+            self.submodels["electrolyte oxidation products"] = (
+                electrolyte_oxidation.ElectrolyteOxidationProductsReduction(param, options)
+            )
         self.submodels["inventories"] = inventory.Inventories(param, options, x_av)
         self.submodels["total interface"] = electrode.LRMOTotalInterfacialCurrent(param, options)
         if half_cell and options["SEI"] in ("none", "constant"):

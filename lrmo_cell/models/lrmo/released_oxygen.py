@@ -16,6 +16,10 @@ two-electron couple), symmetric (alpha = 1/2, with the kinetics of ``couples``),
 adsorbed O2 (n_a), Li+ (c_e, two per O2) and Li2O2 (n_p). It returns capacity on every
 discharge below 2.96 V and gives it back on the next charge; it never rebuilds lattice: a
 captured O2 is surface oxygen, not host. One site holds one O2 or one Li2O2 (sites counted in O2).
+Why a site, once taken, stays taken (no desorption term): the study's DFT binds O2 on RuO2 by
+1.497 eV, so thermal desorption, ~1e13 s-1 x exp(-1.497 eV / k T), is ~5e-13 s-1 at 25 C, a
+mean residence of ~6e4 years; the sites therefore saturate, and the capacity they return is
+bounded by their count.
 
 Oxygen is conserved by construction: released = dissolved + adsorbed + Li2O2 + escaped.
 """
