@@ -35,7 +35,7 @@ def _solve(name, options, steps):
         parameter_values=values,
         experiment=pybamm.Experiment(steps),
         var_pts=VAR_PTS,
-        solver=working_solver(values),
+        solver=working_solver(),
     )
     return simulation.solve(), values
 
