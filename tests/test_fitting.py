@@ -175,8 +175,8 @@ def test_drt_of_two_rc_elements_finds_their_time_constants_and_resistances():
 def test_lambda_and_peaks_do_not_depend_on_the_impedance_unit():
     """Scaling Z by s scales the Tikhonov solution by s and the cross-validation score by s^2,
     so the chosen lambda is the same for a milliohm and an ohm spectrum (to the bounded search's
-    tolerance, 1e-3 in ln lambda: 7e-8 apart, 2e-3 asked) and the peak resistances scale with s
-    (to 1e-11, 1e-6 asked). The noise makes the score's minimum interior (noise-free data would
+    tolerance, 1e-3 in ln lambda: 3e-11 apart, 2e-3 asked) and the peak resistances scale with s
+    (to 2e-14, 1e-6 asked). The noise makes the score's minimum interior (noise-free data would
     want the smallest lambda)."""
     rng = np.random.default_rng(0)
     frequencies = np.logspace(-2.5, 3.5, 60)
