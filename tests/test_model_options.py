@@ -41,7 +41,7 @@ def _solve(name, options, steps, solver=None):
         parameter_values=values,
         experiment=pybamm.Experiment(steps),
         var_pts=VAR_PTS,
-        solver=solver or working_solver(values),
+        solver=solver or working_solver(),
     )
     return simulation.solve(), values
 

@@ -119,7 +119,7 @@ def solve(
         model_for(values),
         parameter_values=_solver_values(values, v_min, v_max),
         experiment=experiment,
-        solver=solver_for(values),
+        solver=solver_for(),
         var_pts=VAR_PTS,
         experiment_model_mode="unified"
         if len(set(experiment.steps)) > SHARED_MODEL_STEPS
@@ -133,7 +133,7 @@ def open_circuit_voltage_V(values) -> float:
     simulation = pybamm.Simulation(
         model_for(values),
         parameter_values=values,
-        solver=solver_for(values),
+        solver=solver_for(),
         var_pts=VAR_PTS,
     )
     return float(simulation.solve([0.0, 1.0])["Voltage [V]"].entries[0])

@@ -261,7 +261,7 @@ def half_cell_setup(model_or_set: str = "Xu2019", model_name: str = "SPMe"):
         )
     # a trial diffusivity may take a pulse past the set's window; the solver must not stop there
     values.update({"Lower voltage cut-off [V]": 1.5, "Upper voltage cut-off [V]": 5.5})
-    solver = {"solver": working_solver(values), "var_pts": VAR_PTS}
+    solver = {"solver": working_solver(), "var_pts": VAR_PTS}
     return TwoCoupleSetup(model_for(values, base=model_name), values, solver)
 
 

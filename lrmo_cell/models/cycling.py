@@ -82,7 +82,7 @@ def model_for(parameter_values, base: str = "SPMe"):
     return LRMO({"working electrode": working}, base=base)
 
 
-def working_solver(parameter_values=None) -> pybamm.BaseSolver:
+def working_solver() -> pybamm.BaseSolver:
     """PyBaMM's IDAKLU solver at the working tolerances. The model's states all carry PyBaMM
     scales (fractions, oxygen pools of ~1 mol.m-3), so one absolute tolerance serves them all,
     and it needs no fallback: its Marcus-Hush-Chidsey rates keep every surface's restoring
@@ -159,7 +159,7 @@ def cycling_simulation(
         model_for(parameter_values, base),
         parameter_values=parameter_values,
         experiment=pybamm.Experiment(cycles),
-        solver=solver or working_solver(parameter_values),
+        solver=solver or working_solver(),
         var_pts={**VAR_PTS, **(var_pts or {})},
     )
     return sim, rates
