@@ -8,7 +8,8 @@ cycles at C/3 (2.0-4.6 V) of the Ru-1 || graphite full cell. Each case runs ``si
 in full and with ``extrapolate=True`` (model build and per-cycle summary included in both) and
 prints both times, their ratio, the cycles simulated in full, and the largest relative error of
 the retention (discharge capacity over that of the first cycle after formation) and of the mean
-discharge voltage at every 50th cycle after formation and at the last.
+discharge voltage at every 50th cycle after formation and at the last, and the load average
+before each case (other jobs on the machine slow both runs, not always alike).
 """
 
 from __future__ import annotations
@@ -74,19 +75,21 @@ def main() -> None:
     }
     header = (
         f"{'set':30s} {'cycles':>6s} {'full s':>8s} {'extrap s':>8s} {'ratio':>6s} "
-        f"{'simulated':>9s} {'retention err':>13s} {'mean V err':>10s}"
+        f"{'simulated':>9s} {'retention err':>13s} {'mean V err':>10s} {'load':>5s}"
     )
     print(header)
     for family in args.family:
         for suffix, c_rate, cycles, v_max in CASES:
             name = f"{family}_{suffix}"
+            load = os.getloadavg()[0]
             full, full_s = timed(name, c_rate, cycles, v_max, show_progress=False)
             fast, fast_s = timed(name, c_rate, cycles, v_max, extrapolate=True, **options)
             retention_error, voltage_error = errors_at_checkpoints(full, fast)
             simulated = int((~fast["extrapolated"]).sum())
             print(
                 f"{name:30s} {cycles:6d} {full_s:8.1f} {fast_s:8.2f} {full_s / fast_s:6.1f} "
-                f"{simulated:9d} {100 * retention_error:12.3f}% {100 * voltage_error:9.3f}%",
+                f"{simulated:9d} {100 * retention_error:12.3f}% {100 * voltage_error:9.3f}% "
+                f"{load:5.2f}",
                 flush=True,
             )
 

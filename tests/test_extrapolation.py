@@ -46,12 +46,6 @@ def test_cycles_before_the_first_jump_are_the_full_simulation(runs):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extrapolation defect: on the recalibrated sets the mean voltage of the extrapolated "
-    "run drifts up to 1.1 % from the full run's by cycle 60 at tolerance 5e-4 (bound 0.5 %); "
-    "each jump's Euler error runs the same way",
-)
 def test_retention_and_mean_voltage_track_the_full_run(runs):
     full, fast = runs
     rows = list(range(20, CYCLES + 1, 20))  # row k is the k-th cycle after formation

@@ -27,14 +27,14 @@ def add_extrapolation_arguments(parser) -> None:
     parser.add_argument(
         "--extrapolation-tolerance",
         type=number("--extrapolation-tolerance", name="tolerance", gt=0, le=0.1),
-        default=2e-3,
-        help="relative error allowed per jump (0.002)",
+        default=1e-2,
+        help="relative error allowed per jump (0.01)",
     )
     parser.add_argument(
         "--max-skip-cycles",
         type=number("--max-skip-cycles", name="max_skip_cycles", ge=1, le=5000, integer=True),
-        default=100,
-        help="most cycles one jump skips (100)",
+        default=200,
+        help="most cycles one jump skips (200)",
     )
 
 

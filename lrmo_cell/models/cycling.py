@@ -138,12 +138,18 @@ def cycling_simulation(
 ) -> tuple[pybamm.Simulation, list[float]]:
     """The unsolved ``pybamm.Simulation`` of ``run_experiment`` and its cycle C-rates (a
     simulation solved again from other states keeps its built models and solver set-up)."""
-    mass_g = active_powder_mass_g(parameter_values)
     cycles, rates = [], []
     for c_rate, n in protocol:
-        current = c_rate * SPECIFIC_CURRENT_1C_A_PER_KG * mass_g / 1000
+        current = cycle_current_a(parameter_values, c_rate)
         cycles += [_cycle_steps(current, v_min, v_max, charge_mode)] * n
         rates += [c_rate] * n
+    sim = _simulation(
+        parameter_values, pybamm.Experiment(cycles), v_min, v_max, base, var_pts, solver
+    )
+    return sim, rates
+
+
+def _simulation(parameter_values, experiment, v_min, v_max, base, var_pts=None, solver=None):
     parameter_values = parameter_values.copy()
     # the experiment's own limits end the steps; the model's cut-offs only bound the solver (an
     # as-assembled full cell may start below v_min)
@@ -154,15 +160,37 @@ def cycling_simulation(
             "Upper voltage cut-off [V]": v_max + 0.05,
         }
     )
-
-    sim = pybamm.Simulation(
+    return pybamm.Simulation(
         model_for(parameter_values, base),
         parameter_values=parameter_values,
-        experiment=pybamm.Experiment(cycles),
+        experiment=experiment,
         solver=solver or working_solver(),
         var_pts={**VAR_PTS, **(var_pts or {})},
     )
-    return sim, rates
+
+
+#: the input that sets the current [A] of ``one_cycle_simulation``'s cycle
+CYCLE_CURRENT = "Cycle current [A]"
+
+
+def one_cycle_simulation(parameter_values, *, v_min, v_max, charge_mode, base):
+    """An unsolved ``pybamm.Simulation`` of one cycle at the current of the input
+    ``CYCLE_CURRENT``: built once, it runs cycles at every rate from any state, where
+    ``cycling_simulation`` is built again for every protocol (1 s a build). A second cycle in
+    the experiment with its own input would double the models built."""
+    current = pybamm.InputParameter(CYCLE_CURRENT)
+    steps = [pybamm.step.current(-current, termination=f"> {v_max} V")]
+    if charge_mode == "CCCV":
+        steps.append(
+            pybamm.step.voltage(v_max, termination=pybamm.step.CurrentTermination(current / 5))
+        )
+    steps.append(pybamm.step.current(current, termination=f"< {v_min} V"))
+    return _simulation(parameter_values, pybamm.Experiment([tuple(steps)]), v_min, v_max, base)
+
+
+def cycle_current_a(parameter_values, c_rate: float) -> float:
+    """The current [A] of a cycle at ``c_rate`` (1C = 250 mA/g of active powder)."""
+    return c_rate * SPECIFIC_CURRENT_1C_A_PER_KG * active_powder_mass_g(parameter_values) / 1000
 
 
 _SUMMARY_VARIABLES = {
@@ -226,6 +254,16 @@ def summarise_cycles(
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
+def cycling_parameter_values(sample, base: str, parameter_overrides: dict | None):
+    """The parameter values ``run_cycling`` solves with (``sample`` and ``base`` as there)."""
+    if base not in ("SPM", "SPMe", "DFN"):
+        raise InputError(f"base must be one of SPM, SPMe, DFN, got {base!r}")
+    parameter_values = pybamm.ParameterValues(load_parameter_set(sample))
+    if parameter_overrides:
+        parameter_values.update(parameter_overrides)
+    return parameter_values
+
+
 def run_cycling(
     sample,
     c_rate: float,
@@ -242,11 +280,7 @@ def run_cycling(
 ) -> tuple[pd.DataFrame, pybamm.Solution, pybamm.ParameterValues]:
     """``simulate_cycling`` that also returns the PyBaMM solution and parameter values."""
     _check_inputs(c_rate, cycles, formation_c_rate, formation_cycles, v_min, v_max, charge_mode)
-    if base not in ("SPM", "SPMe", "DFN"):
-        raise InputError(f"base must be one of SPM, SPMe, DFN, got {base!r}")
-    parameter_values = pybamm.ParameterValues(load_parameter_set(sample))
-    if parameter_overrides:
-        parameter_values.update(parameter_overrides)
+    parameter_values = cycling_parameter_values(sample, base, parameter_overrides)
     protocol = [(formation_c_rate, int(formation_cycles)), (c_rate, int(cycles))]
     if show_progress is None:
         # a bar redrawn into a log file or a pipe is noise, not progress
