@@ -206,9 +206,13 @@ def test_dfn_distributes_the_oxygen_couple_through_the_electrode():
     i_1c = 5 * values["Nominal cell capacity [A.h]"]
     experiment = pybamm.Experiment([f"Charge at {2 * i_1c} A until 4.6 V"])
     solution = _simulation(values, base="DFN", experiment=experiment).solve()
-    oxidised = solution["Oxidised lattice oxygen fraction"].entries[:, -1]
+    emptied = 1 - solution["R-averaged positive secondary particle stoichiometry"].entries[:, -1]
     # at 2C the separator side (x = 0) is charged further than the current collector side
-    assert oxidised[0] > oxidised[-1] + 0.05
+    assert emptied[0] > emptied[-1] + 0.05
+    # one hole per emptied oxygen-couple site, per lattice O of the hosts: at most the O-redox
+    # share of Li1.20Mn0.555Ni0.158Co0.080O2's Li, (1.2 - 0.396) / 2 O = 0.402, and ordered alike
+    oxidised = solution["Oxidised lattice oxygen fraction"].entries[:, -1]
+    assert 0 < oxidised[-1] < oxidised[0] < 0.402
 
 
 @pytest.fixture(scope="module")
@@ -237,6 +241,26 @@ def test_the_treatment_releases_less_oxygen_and_later(first_cycles):
     # the shell's activation couple sits 0.2 V higher in Ru-1 (the onset row of the digest)
     shift = _oxygen_onset_V(ru1_solution) - _oxygen_onset_V(pristine_solution)
     assert 0.1 < shift < 0.3
+
+
+def _plateau_V(solution):
+    """Voltage at which half of the first charge above 4.3 V has passed (the activation
+    plateau)."""
+    charge = solution.cycles[0].steps[0]
+    voltage = charge["Voltage [V]"].entries
+    q = np.abs(charge["Discharge capacity [A.h]"].entries)
+    above = voltage > 4.3
+    half = q[above][0] + 0.5 * (q[above][-1] - q[above][0])
+    return float(np.interp(half, q[above], voltage[above]))
+
+
+def test_the_layer_delays_its_own_oxygen_not_the_bulk_plateau(first_cycles):
+    """The Li-deficient shell is ~10 % of a 125 nm particle: its oxygen oxidises (and leaves)
+    ~0.2 V later, but the bulk Li2MnO3 plateau under it stays where the pristine one is: within
+    30 mV (the two differ in surface kinetics at 0.1C, not in the plateau's formal potential;
+    before the shift was the shell's only, Ru-1's plateau sat ~0.2 V higher)."""
+    (_, pristine, _), (_, ru1, _) = (first_cycles[name] for name in SETS)
+    assert abs(_plateau_V(ru1) - _plateau_V(pristine)) < 0.03
 
 
 def test_simulate_cycling_runs_the_sets(first_cycles):

@@ -168,13 +168,16 @@ def tm_couple_volume_fraction(x, y, z):
     """Volume fraction of the TM couple's domains: the LRMO share s of TM-redox Li sites, and in
     the Li-deficient shell the Li that oxygen redox no longer exchanges.
 
-    Why the shell's TM share grows: the study's DFT cells of the layer, Li(30-n)Mn(18+n)O48
-    (Sun et al. 2025, doi:10.1039/d5ee00430f), trade TM-layer Li for Mn, which enters reduced
-    (Mn 3.67+ in Li30Mn18O48, 3.09+ in Li25Mn23O48), so of the layer's Li fraction y only the
-    Li-O-Li share a (1 - s) is still charge-compensated by oxygen; the rest, y - a (1 - s), by the
-    layer's Mn, counted with the TM couple (one couple for Ni, Co and the layer's Mn: assumed, no
-    separate Mn3+/Mn4+ couple is resolved by the study). The Li the exchange removed, (1 - y) of
-    the shell, is in neither couple.
+    Why the shell's TM share grows (assumed): the study's DFT cells of the layer,
+    Li(30-n)Mn(18+n)O48 (Sun et al. 2025, doi:10.1039/d5ee00430f), put reduced Mn where the
+    Li was (Mn 3.67+ in Li30Mn18O48, 3.09+ in Li25Mn23O48), and their states near the Fermi
+    level shift from O to Mn; so of the layer's Li fraction y only the Li-O-Li share a (1 - s) is
+    taken as still charge-compensated by oxygen and the rest, y - a (1 - s), by the layer's Mn,
+    counted with the TM couple at its formal potential (no separate Mn3+/Mn4+ couple is resolved
+    by the study). The reading is the DFT cells', not the measured layer's: the study's line scan
+    shows Mn flat through the layer, which H+/Li+ exchange alone (no redox) would also give, with
+    the layer's leftover Li then exchanged by neither couple. The Li the exchange removed,
+    (1 - y) of the shell, is in neither couple.
     """
     eps = pybamm.Parameter("Positive electrode active material volume fraction")
     s = pybamm.Parameter("TM-redox share of Li sites")

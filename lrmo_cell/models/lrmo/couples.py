@@ -34,7 +34,7 @@ restoring force and there is no 0 x infinity at the ends.
 
 The oxygen couple's sites come in two populations (``OxygenRedoxActivation``): a share u of its
 sites is unactivated Li2MnO3-like oxygen, Li-occupied as made, which delithiates only forward, on
-the flat first-charge plateau (formal potential U0_act + dU_onset, spread w_act), and turns into
+the flat first-charge plateau (formal potential U0_act, spread w_act), and turns into
 an activated site once empty; the activated sites (occupancy x - u) cycle reversibly at
 U0_O + dU_hys - dU_irr with spread w (hysteresis and decay from ``TMMigration``):
 
@@ -103,11 +103,16 @@ def surface_unactivated_share(u, x_surf):
     return pybamm.minimum(u, x_surf)
 
 
-def activation_formal_potential(variables: dict, local):
-    """U0 [V] of the unactivated oxygen sites' plateau, later in a Li-deficient layer."""
+def activation_formal_potential(variables: dict, local, shell: bool = False):
+    """U0 [V] of the unactivated oxygen sites' plateau: in the bulk, or (``shell``) in the
+    Li-deficient surface shell, whose fewer Li-O-Li oxidise later (dU_onset). Why the shift is
+    the shell's only: the layer is a few nm of a ~125 nm particle, and what it changes is the
+    oxidation of its own oxygen (the surface-sensitive onset of lattice-oxygen oxidation and the
+    O2 loss, ``SurfaceOxygenLoss``), not the bulk Li2MnO3 plateau under it (a referee)."""
+    shift = local(variables, "oxygen-redox activation onset shift [V]") if shell else 0
     return (
         phase_parameter(OXYGEN, "activation formal potential [V]")
-        + local(variables, "oxygen-redox activation onset shift [V]")
+        + shift
         - local(variables, "TM migration OCP shift [V]")
     )
 

@@ -76,7 +76,19 @@ class Inventories(PositiveSubModel):
             * pybamm.Parameter("LRMO density [kg.m-3]")
             / (1 - pybamm.Parameter("RuO2 mass fraction in active powder"))
         )
+        # holes on oxygen (one per emptied oxygen-couple site) per lattice oxygen of the hosts
         x_o = variables["R-averaged positive secondary particle stoichiometry"]
+        eps_tm, eps_o = (
+            variables[f"Positive electrode {phase} active material volume fraction"]
+            for phase in ("primary", "secondary")
+        )
+        eps_hosts = eps_tm + eps_o
+        holes = (
+            (1 - x_o)
+            * eps_o
+            * pybamm.Parameter("Secondary: Maximum concentration in positive electrode [mol.m-3]")
+        )
+        oxidised = holes / (eps_hosts * c_o)
         variables.update(
             {
                 "Total lithium in all inventories [mol]": li,
@@ -91,8 +103,9 @@ class Inventories(PositiveSubModel):
                 "RuO2-bound oxygen [umol.g-1]": 1e6
                 * (pools["adsorbed"] + pools["reduced"])
                 / mass_g,
-                "Oxidised lattice oxygen fraction": 1 - x_o,
-                "X-averaged oxidised lattice oxygen fraction": pybamm.x_average(1 - x_o),
+                "Oxidised lattice oxygen fraction": oxidised,
+                "X-averaged oxidised lattice oxygen fraction": pybamm.x_average(holes)
+                / pybamm.x_average(eps_hosts * c_o),
             }
         )
         return variables

@@ -70,7 +70,7 @@ class SurfaceOxygenLoss(PositiveSubModel):
         a_tm = self.local(variables, "primary surface area to volume ratio [m-1]")
         delta_phi = self.local(variables, "surface potential difference [V]")
         T = self.local(variables, "temperature [K]")
-        shell = activation_formal_potential(variables, self.local)
+        shell = activation_formal_potential(variables, self.local, shell=True)
         w_act = phase_parameter(OXYGEN, "activation non-ideality factor")
         gamma = (
             pybamm.Parameter("Oxidisable surface oxygen [mol.m-2]")

@@ -7,8 +7,9 @@ Li-deficient layer (Sun et al., Energy Environ. Sci. 18 (2025) 4335, doi:10.1039
   activity: the layer's Li-O-Li configurations relative to the bulk's
   (``lrmo_cell.parameters.treatment.li_o_li_share``: the study's DFT cells Li30Mn18O48 ->
   Li25Mn23O48 trade TM-layer Li for Mn, 6 -> 1 per 48 O, so Ru-1's layer keeps a sixth);
-- a later onset of lattice-oxygen oxidation: the activation plateau of the oxygen couple moves up
-  by dU_onset (1 - y), with dU_onset fixed by the two measured onsets (about 4.4 V pristine,
+- a later onset of lattice-oxygen oxidation: the shell's own activation couple, on which its
+  oxygen is oxidised and lost (``SurfaceOxygenLoss``), moves up by dU_onset (1 - y) (the bulk's
+  plateau stays), with dU_onset fixed by the two measured onsets (about 4.4 V pristine,
   4.6 V Ru-1, the study's calibration row).
 
 RuO2 islands (0.46 wt % in Ru-1): islands of height h, landing at random, cover the share phi = 1 -
