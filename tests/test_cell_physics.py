@@ -144,6 +144,14 @@ def test_the_loss_terms_add_up_to_the_voltage_and_a_cold_electrolyte_loses_more(
     warm_loss = sum(pair["voltage_losses_V"][k] for k in terms)
     cold_loss = sum(cold["voltage_losses_V"][k] for k in terms)
     assert cold_loss < 1.5 * warm_loss < 0
+    # both couples' rate constants follow Arrhenius (17.8 kJ/mol): at 0 C they are
+    # exp(17800 / R (1/273.15 - 1/298.15)) = 0.52 of their 25 C value, so the reaction term
+    # grows (by ~R T ln(1 / 0.52) / (F / 2) ~ 30 mV at most for a symmetric couple) and less
+    # is delivered at 1C
+    assert cold["voltage_losses_V"]["reaction_kinetics"] < pair["voltage_losses_V"][
+        "reaction_kinetics"
+    ]
+    assert cold["capacity_Ah"] < pair["capacity_Ah"]
 
 
 def test_the_stack_is_pairs_times_one_pair_over_the_designers_mass():

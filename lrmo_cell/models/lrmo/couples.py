@@ -222,7 +222,12 @@ class MassActionKinetics(pybamm.interface.BaseInterface):
         eta = F * (delta_phi + eta_film - u0) / (R * T)
         reorganization = phase_parameter(self.phase, "reorganization energy [eV]") * F / (R * T)
         oxidation, reduction = transfer_rates(eta, reorganization, self.kinetics)
-        k = self.rate_constant(variables) * (c_e / C_E_REF) ** 0.5
+        # Arrhenius in temperature, one activation energy for both couples (a layered-oxide
+        # value; no LRMO measurement), 1 at the reference temperature the rates were set at
+        e_r = pybamm.Parameter("Positive electrode reaction activation energy [J.mol-1]")
+        t_ref = pybamm.Parameter("Reference temperature [K]")
+        arrhenius = pybamm.exp(e_r / R * (1 / t_ref - 1 / T))
+        k = self.rate_constant(variables) * arrhenius * (c_e / C_E_REF) ** 0.5
         u = 0
         if self.phase == OXYGEN:
             u = surface_unactivated_share(
