@@ -6,7 +6,9 @@
    cathode loading of the Ru-1 || Li metal pouch; each point one electrode pair through
    ``--cycles`` cycles at 1C, no formation) in one process and on a 2-worker LocalCluster,
    and the parallel efficiency (2-worker rate / (2 x one-process rate)). The workers import the
-   model before the clock starts, as a long study's workers have long done;
+   model before the clock starts, as a long study's workers have long done. Then the same
+   one-process study twice at once in two processes: what two independent processes get on this
+   machine (other jobs on a shared machine take their share), the ceiling for the cluster;
 2. designs per second of a designer-only study (a 2000 x 2000 grid, in one process), the
    runner's chunks and Parquet parts included.
 """
@@ -14,6 +16,8 @@
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -54,6 +58,11 @@ def timed(study, out: Path, client=None) -> float:
     return time.perf_counter() - start
 
 
+def _alone(study_and_out) -> float:
+    _warm()
+    return timed(*study_and_out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", type=int, default=200)
@@ -76,6 +85,8 @@ def main() -> None:
     ):
         client.run(_warm)
         two = timed(study, folder / "two.parquet", client)
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        pair = pool.map(_alone, [(study, folder / f"pair{i}.parquet") for i in (0, 1)])
     failed = int((pd.read_parquet(folder / "two.parquet")["error"] != "").sum())
     rate_one, rate_two = args.points / one, args.points / two
     print(
@@ -84,6 +95,12 @@ def main() -> None:
     print(f"  one process:           {one:7.1f} s -> {rate_one:.3g} points/s")
     print(f"  LocalCluster, 2 workers: {two:5.1f} s -> {rate_two:.3g} points/s")
     print(f"  parallel efficiency:   {rate_two / (2 * rate_one):.0%}")
+    rate_pair = sum(args.points / seconds for seconds in pair)
+    print(
+        f"  two one-process studies at once: {rate_pair:.3g} points/s together "
+        f"({rate_pair / (2 * rate_one):.0%} of twice one process; load average "
+        f"{os.getloadavg()[0]:.2f})"
+    )
 
     (folder / "designs.toml").write_text(DESIGNS)
     designs = load_study(folder / "designs.toml")
