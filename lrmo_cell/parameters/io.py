@@ -161,6 +161,7 @@ _NON_NEGATIVE_UNITS = {
     "m.s-1",
     "m3.mol-1.s-1",
     "A.m-2",
+    "A.m-3",
     "W.m-2.K-1",
     "mg.mL-1",
     "s",
@@ -189,6 +190,8 @@ def allowed_range(name: str) -> tuple[float, bool, float, bool]:
         or (unit == "mol.m-3" and "Maximum concentration" in name)
         # Marcus reorganization energy: positive by definition, and MHC rates divide by it
         or (unit == "eV" and "reorganization energy" in name)
+        # a Tafel slope divides the overpotential
+        or (unit == "V" and "Tafel slope" in name)
     ):
         return (0, False, math.inf, False)
     if unit in _NON_NEGATIVE_UNITS or unit.startswith("Ohm"):
