@@ -23,6 +23,14 @@ from lrmo_cell.parameters.treatment import (
 from lrmo_cell.resources import data_dir
 
 ALL_SETS = [*SAMPLE_SETS.values(), "LRMO_Sun2025_Ru1_graphite"]
+# the electrode a treatment is mapped onto in these tests: 45 vol% powder of 4.25 g/cm3 LRMO in
+# 1 mm3 of electrode, 125 nm particles
+CELL = dict(
+    powder_volume_fraction=0.45,
+    lrmo_density_kg_per_m3=4250.0,
+    electrode_volume_m3=1e-9,
+    particle_radius_m=1.25e-7,
+)
 SOURCE_KINDS = (
     "doi",
     "assumed",
@@ -128,14 +136,8 @@ def test_lithium_capacity_matches_the_measured_composition():
 
 
 def test_treatment_reproduces_ru1_and_is_pristine_at_zero():
-    kw = dict(
-        powder_volume_fraction=0.45,
-        lrmo_density_kg_per_m3=4250.0,
-        electrode_volume_m3=1e-9,
-        particle_radius_m=1.25e-7,
-    )
-    zero = treatment_parameters(0.0, **kw)
-    ru1 = treatment_parameters(0.2, **kw)
+    zero = treatment_parameters(0.0, **CELL)
+    ru1 = treatment_parameters(0.2, **CELL)
     assert zero["Li-deficient layer thickness [m]"]["value"] == 0
     assert zero["Positive electrode active material volume fraction"]["value"] == 0.45
     assert ru1["Li-deficient layer Li fraction"]["value"] == pytest.approx(RU1_LAYER_LI_FRACTION)
@@ -145,13 +147,7 @@ def test_treatment_reproduces_ru1_and_is_pristine_at_zero():
 
 
 def test_more_acid_removes_more_li_and_adds_more_ruo2():
-    kw = dict(
-        powder_volume_fraction=0.45,
-        lrmo_density_kg_per_m3=4250.0,
-        electrode_volume_m3=1e-9,
-        particle_radius_m=1.25e-7,
-    )
-    rows = [treatment_parameters(c, **kw) for c in sorted(SAMPLE_RUCL3_MG_PER_ML.values())]
+    rows = [treatment_parameters(c, **CELL) for c in sorted(SAMPLE_RUCL3_MG_PER_ML.values())]
     li = [r["Li-deficient layer Li fraction"]["value"] for r in rows]
     ruo2 = [r["RuO2 mass fraction in active powder"]["value"] for r in rows]
     eps = [r["Positive electrode active material volume fraction"]["value"] for r in rows]
@@ -167,22 +163,16 @@ def test_the_li_removed_follows_the_acid_dose_and_deepens_the_layer():
     # so three times the protons) removes three times that Li from a layer whose Li fraction can
     # fall only to 24/30, so its shell must hold 3 x 0.10416 / 6 = 0.05208 of the particle at
     # y = layer_li_fraction(0.6) = 0.80093: share 0.26 -> 125 nm x (1 - 0.74^(1/3)) = 12.0 nm
-    kw = dict(
-        powder_volume_fraction=0.45,
-        lrmo_density_kg_per_m3=4250.0,
-        electrode_volume_m3=1e-9,
-        particle_radius_m=1.25e-7,
-    )
     ru1_shell = 1 - (1 - 4.5 / 125) ** 3
     assert ru1_shell == pytest.approx(0.10416, abs=1e-5)
-    ru3 = treatment_parameters(0.6, **kw)
+    ru3 = treatment_parameters(0.6, **CELL)
     y3 = ru3["Li-deficient layer Li fraction"]["value"]
     share = 3 * ru1_shell * (1 - RU1_LAYER_LI_FRACTION) / (1 - y3)
     assert ru3["Li-deficient layer thickness [m]"]["value"] == pytest.approx(
         125e-9 * (1 - (1 - share) ** (1 / 3)), rel=1e-9
     )
     assert 11.5e-9 < ru3["Li-deficient layer thickness [m]"]["value"] < 12.5e-9
-    ru05 = treatment_parameters(0.1, **kw)
+    ru05 = treatment_parameters(0.1, **CELL)
     assert 3.0e-9 < ru05["Li-deficient layer thickness [m]"]["value"] < 3.3e-9
 
 
