@@ -28,14 +28,17 @@ from lrmo_cell.errors import InputError
 
 @functools.cache
 def _umask() -> int:
-    """The process umask, read once: from /proc (no change of state at all) where it exists."""
+    """The process umask, read once and never set: from /proc where it exists, else from the
+    mode a directory made with 0o777 gets (mkdir applies the umask, and os.umask would have to
+    change it to read it)."""
     with contextlib.suppress(OSError, ValueError):
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith("Umask:"):
                 return int(line.split()[1], 8)
-    mask = os.umask(0o022)  # portable fallback: one read-and-restore, once per process
-    os.umask(mask)
-    return mask
+    with tempfile.TemporaryDirectory() as scratch:
+        probe = Path(scratch) / "umask-probe"
+        probe.mkdir(mode=0o777)
+        return 0o777 & ~probe.stat().st_mode
 
 
 def _pid_alive(pid: int) -> bool:

@@ -100,6 +100,7 @@ def test_saving_figures_keeps_the_callers_backend_and_umask(tmp_path):
 
     from lrmo_cell.design.report import plot_mass_breakdown, summary
     from lrmo_cell.design.schema import load_design
+    from lrmo_cell.files import _umask
 
     before_backend, before_mask = matplotlib.get_backend(), os.umask(0o027)
     try:
@@ -108,6 +109,8 @@ def test_saving_figures_keeps_the_callers_backend_and_umask(tmp_path):
         assert os.umask(0o027) == 0o027  # nobody changed it in between
     finally:
         os.umask(before_mask)
+        # the package reads the umask once per process: forget the one this test set
+        _umask.cache_clear()
     assert (tmp_path / "m.png").read_bytes()[:4] == b"\x89PNG"
 
 
