@@ -75,6 +75,21 @@ class LRMOTotalInterfacialCurrent(pybamm.interface.TotalInterfacialCurrent):
         return variables
 
 
+def uniform_negative_reaction(variables: dict, reaction: str, a_j_av) -> dict:
+    """The variables of a side reaction spread uniformly over the negative electrode, from its
+    volumetric current density ``a_j_av`` [A.m-3]: interfacial and volumetric, X-averaged and
+    broadcast (the names ``LRMOTotalInterfacialCurrent`` sums)."""
+    a = variables["X-averaged negative electrode surface area to volume ratio [m-1]"]
+    name = f"negative electrode {reaction} {{}}interfacial current density [A.m-{{}}]"
+    out = {}
+    for kind, value, exponent in (("", a_j_av / a, 2), ("volumetric ", a_j_av, 3)):
+        out[f"X-averaged {name.format(kind, exponent)}"] = value
+        out["N" + name.format(kind, exponent)[1:]] = pybamm.PrimaryBroadcast(
+            value, "negative electrode"
+        )
+    return out
+
+
 class EscapedOxygenCrossover(pybamm.BaseSubModel):
     """Reduction of escaped cathode oxygen on the negative electrode (full cells only)."""
 
@@ -89,15 +104,9 @@ class EscapedOxygenCrossover(pybamm.BaseSubModel):
 
     def get_coupled_variables(self, variables):
         r_escape = variables[self.ESCAPE_RATE]
-        a = variables["X-averaged negative electrode surface area to volume ratio [m-1]"]
         # O2 escaping per positive-electrode volume, reduced per negative-electrode volume
         a_j_av = -ELECTRONS_PER_O2 * F * r_escape * self.param.p.L / self.param.n.L
-        name = "negative electrode oxygen crossover {}interfacial current density [A.m-{}]"
-        for kind, value, exponent in (("", a_j_av / a, 2), ("volumetric ", a_j_av, 3)):
-            variables[f"X-averaged {name.format(kind, exponent)}"] = value
-            variables["N" + name.format(kind, exponent)[1:]] = pybamm.PrimaryBroadcast(
-                value, "negative electrode"
-            )
+        variables.update(uniform_negative_reaction(variables, "oxygen crossover", a_j_av))
         return variables
 
     def set_rhs(self, variables):

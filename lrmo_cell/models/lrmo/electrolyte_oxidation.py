@@ -35,6 +35,7 @@ from __future__ import annotations
 import pybamm
 
 from .base import F, PositiveSubModel
+from .electrode import uniform_negative_reaction
 
 CURRENT = "electrolyte oxidation volumetric interfacial current density [A.m-3]"
 TOTAL_CURRENT = "Electrolyte oxidation current [A]"
@@ -86,11 +87,7 @@ class ElectrolyteOxidationProductsReduction(pybamm.BaseSubModel):
 
     def get_coupled_variables(self, variables):
         a_j_av = -variables[TOTAL_CURRENT] / (self.param.n.L * self.param.A_cc)
-        a = variables["X-averaged negative electrode surface area to volume ratio [m-1]"]
-        name = "negative electrode electrolyte oxidation products {}interfacial current density"
-        for kind, value, unit in (("", a_j_av / a, "A.m-2"), ("volumetric ", a_j_av, "A.m-3")):
-            variables[f"X-averaged {name.format(kind)} [{unit}]"] = value
-            variables[f"N{name.format(kind)[1:]} [{unit}]"] = pybamm.PrimaryBroadcast(
-                value, "negative electrode"
-            )
+        variables.update(
+            uniform_negative_reaction(variables, "electrolyte oxidation products", a_j_av)
+        )
         return variables
