@@ -69,10 +69,14 @@ def assert_result_or_parts(folder: Path) -> str:
     names = {p.name for p in parts.iterdir()}
     finished = {n for n in names if n.startswith("part-") and n.endswith(".parquet")}
     # temporaries of a part being written when the kill came are inside the folder, which the
-    # resumed run owns and cleans; a folder with parts always has its manifest
-    assert all(n.startswith(".") and n.endswith(".tmp") for n in names - finished - {"sweep.json"})
-    if finished:
+    # resumed run owns and cleans; near the end the combined table waits there to be moved onto
+    # --out; a folder with parts or that table always has its manifest
+    leftover = names - finished - {"sweep.json", "final.parquet"}
+    assert all(n.startswith(".") and n.endswith(".tmp") for n in leftover), leftover
+    if finished or "final.parquet" in names:
         assert "sweep.json" in names
+    if "final.parquet" in names:
+        assert pq.ParquetFile(parts / "final.parquet").metadata.num_rows == ROWS
     for name in finished:
         assert pq.ParquetFile(parts / name).metadata.num_rows == ROWS // PARTS
     return "parts"
