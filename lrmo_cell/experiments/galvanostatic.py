@@ -111,8 +111,8 @@ def first_cycle_budget(
 ) -> pd.DataFrame:
     """Where the first cycle's irreversible capacity [mAh/g] goes, for a half cell: the
     charge minus the discharge capacity (cycler view) against the model's own split
-    (``lrmo_cell.models.lrmo.budget``: Li sites lost to oxygen loss and TM migration, Li
-    stranded per couple at the cut-off, electrolyte, Li2O2 on RuO2); the closing row is what
+    (``lrmo_cell.models.lrmo.budget``: Li sites lost to oxygen loss, Li stranded per couple at
+    the cut-off, electrolyte, Li2O2 on RuO2); the closing row is what
     none explains (double layer, solver tolerance). Columns ``item``, ``mAh_per_g``."""
     values = lab.parameter_values(sample)
     _inputs.check(not lab.is_full_cell(values), "first_cycle_budget needs a half-cell set")

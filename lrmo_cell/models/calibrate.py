@@ -200,6 +200,19 @@ def fit_stage(names, row_ids, cycles: int, values: dict, free: dict) -> dict:
     return with_x(result.x)
 
 
+# what a fitted value also carries, beyond the rows it is fitted to
+FIT_NOTES = {
+    "Irreversible TM migration share per oxygen-redox site cycled": (
+        "; jointly with the O-vacancy migration rate, given one TM per vacancy entering the bulk"
+        " (assumed): it carries the decay the vacancy path leaves"
+    ),
+    "Oxygen vacancy migration rate constant [s-1]": (
+        "; the vacancies it moves into the bulk also carry the vacancy-driven part of the voltage"
+        " decay (TMMigration)"
+    ),
+}
+
+
 def fit_source(name: str, value: float, free: dict) -> str:
     """The source line of a fitted value; a value stuck at its search bound says so, because
     then the data asked for more than the bound allows and the value is not a true optimum."""
@@ -209,7 +222,8 @@ def fit_source(name: str, value: float, free: dict) -> str:
         (
             f"; at the {side} bound {_from_fit(b, log):.3g} of its search interval, not an optimum"
             for side, b in (("lower", lower), ("upper", upper))
-            if abs(x - b) < 1e-3 * (upper - lower)
+            # within 1 % of the interval: a value a few per cent from its bound is on it
+            if abs(x - b) < 1e-2 * (upper - lower)
         ),
         "",
     )
@@ -223,7 +237,7 @@ def fit_source(name: str, value: float, free: dict) -> str:
         )
         if any((r in literature) == from_literature for r in rows)
     ]
-    return f"fit: {COMMAND} (to {'; '.join(files)}){at_bound}"
+    return f"fit: {COMMAND} (to {'; '.join(files)}){FIT_NOTES.get(name, '')}{at_bound}"
 
 
 def performance_block(sample: str) -> dict:

@@ -4,8 +4,10 @@ The charge that does not come back on the first discharge is the Li the hosts en
 without. With x the R-averaged site occupancy of a couple, eps its active volume fraction and
 c_max its site density, the hosts' Li deficit sum[x0 eps0 - x1 eps1] c_max V splits exactly into
 
-- Li sites lost to oxygen loss and to TMs settled in the Li layer, x0 (eps0 - eps1) c_max V, less
-  the Li the lost volume still held (trapped there, not returned to the counter electrode);
+- Li sites lost to oxygen loss (the volume the densifying surface takes from the hosts),
+  x0 (eps0 - eps1) c_max V, less the Li the lost volume still held (trapped there, not returned
+  to the counter electrode); TMs settled in the Li layer take no sites (``TMMigration``), they
+  shift them;
 - Li kinetically stranded at the cut-off, eps1 (x0 - x1) c_max V: sites that are left empty and a
   slower discharge would refill, for each couple;
 - Li the electrolyte gained over the cycle (its concentration profile relaxes differently);
@@ -14,8 +16,8 @@ c_max its site density, the hosts' Li deficit sum[x0 eps0 - x1 eps1] c_max V spl
 - plus the charge that oxidised the electrolyte (``electrolyte_oxidation``), which passed
   without taking Li from the hosts.
 
-In the spirit of the Li-rich literature's split (O2 and densification, TM migration, kinetic
-Li trapped at the cut-off; Strehle et al., J. Electrochem. Soc. 164 (2017) A400; Robert &
+In the spirit of the Li-rich literature's split (O2 and densification, kinetic Li trapped at
+the cut-off; Strehle et al., J. Electrochem. Soc. 164 (2017) A400; Robert &
 Novak, Chem. Mater. 30 (2018) 1907 for the kinetic part), with every term from the model's
 states, so the parts add up to charge minus discharge.
 """
@@ -66,9 +68,7 @@ def first_cycle_budget(solution: pybamm.Solution, parameter_values) -> dict[str,
         for phase in _PHASES.values()
     )
     electrolyte = _ends(cycle, "Total lithium in electrolyte [mol]")
-    budget["Li sites lost to oxygen loss and TM migration [mAh.g-1]"] = (
-        destroyed - trapped
-    ) * per_g
+    budget["Li sites lost to oxygen loss [mAh.g-1]"] = (destroyed - trapped) * per_g
     budget["Li gained by the electrolyte [mAh.g-1]"] = -(electrolyte[1] - electrolyte[0]) * per_g
     budget["Li taken up as Li2O2 on RuO2 [mAh.g-1]"] = (
         -2e-6 * _ends(cycle, "Oxygen reduced to Li2O2 on RuO2 [umol.g-1]")[1] * F_MAH_PER_MOL

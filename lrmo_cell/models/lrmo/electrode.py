@@ -1,8 +1,8 @@
 """PyBaMM submodels of the positive electrode that the LRMO model extends by public methods.
 
 - ``LostSitesActiveMaterial``: PyBaMM's loss of active material for one phase, driven by the
-  sites that oxygen loss destroys (``SurfaceOxygenLoss``) and that migrated TMs block
-  (``TMMigration``); never negative, so the host never heals.
+  sites that oxygen loss destroys (``SurfaceOxygenLoss``); never negative, so the host never
+  heals.
 - ``LRMOTotalInterfacialCurrent``: PyBaMM's sum of reaction currents plus the RuO2 surface oxygen
   couple, which exchanges Li+ with the electrolyte but no Li with either host, the electrolyte's
   oxidation and, in a full cell, the reduction of its products and of escaped O2 on the
@@ -30,14 +30,11 @@ ELECTRONS_PER_O2 = 4
 
 
 class LostSitesActiveMaterial(pybamm.active_material.LossActiveMaterial):
-    """Active material of one phase lost to oxygen loss and to TMs settled in the Li layer."""
+    """Active material of one phase lost to oxygen loss."""
 
     def get_coupled_variables(self, variables):
         prefix = f"{'X-averaged p' if self.x_average else 'P'}ositive electrode {self.phase} "
-        deps = sum(
-            variables[f"{prefix}active material volume fraction change from {cause} [s-1]"]
-            for cause in ("oxygen loss", "TM migration")
-        )
+        deps = variables[f"{prefix}active material volume fraction change from oxygen loss [s-1]"]
         variables.update(self._get_standard_active_material_change_variables(deps))
         return variables
 

@@ -1,9 +1,9 @@
 """Li and O inventories of the LRMO cell, and per-mass outputs for spectroscopy and DEMS.
 
 Li: both hosts' particles, the electrolyte, the counter electrode, Li left in the volume each
-host loses to densification and to migrated TMs, and Li in the Li2O2 on RuO2 (two per O2).
-Lattice O: both hosts' active volume and the volume migrated TMs block, the densified layer, and
-O2 dissolved, adsorbed, reduced (as Li2O2) and escaped. Each inventory is a state or a function
+host loses to densification, and Li in the Li2O2 on RuO2 (two per O2).
+Lattice O: both hosts' active volume, the densified layer, and O2 dissolved, adsorbed, reduced
+(as Li2O2) and escaped. Each inventory is a state or a function
 of states, so the totals are conserved by construction; tests check them to 1e-8.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 import pybamm
 
 from .base import PositiveSubModel
-from .migration import BLOCKED
 from .oxygen_loss import DENSIFIED
 from .released_oxygen import POOLS, pool_name
 
@@ -47,7 +46,7 @@ class Inventories(PositiveSubModel):
         )
         pools = {p: self.integrate(self.local(variables, pool_name(p))) for p in POOLS}
         released = sum(pools.values())
-        lattice = self.integrate((eps + self.local(variables, BLOCKED)) * c_o)
+        lattice = self.integrate(eps * c_o)
         densified = self.integrate(self.local(variables, DENSIFIED))
         # Li in the hosts with the same R-averaged concentrations PyBaMM's loss of active material
         # debits, so that a destroyed volume's Li moves between the two inventories exactly

@@ -7,9 +7,9 @@ doi:10.1038/s41467-017-02041-x; Eum et al., Nat. Mater. 19 (2020) 419,
 doi:10.1038/s41563-019-0572-4: reversible migration). A share of the migrated TMs settles in
 lower-energy sites for good, which shifts the redox potentials down: voltage decay (Gallagher et
 al., Electrochem. Commun. 33 (2013) 96, doi:10.1016/j.elecom.2013.04.022: ~1 V hysteresis on
-10-15 % of the Li sites from reversible migration, decay from irreversible migration). Where
-oxygen has been lost the surface densifies into spinel-like phases, which is irreversible
-migration too (``SurfaceOxygenLoss`` supplies that rate).
+10-15 % of the Li sites from reversible migration, decay from irreversible migration). Oxygen
+vacancies that enter the bulk from a surface that lost oxygen let TMs settle too
+(``SurfaceOxygenLoss`` supplies their rate).
 
 States: m, the hysteresis branch state of the oxygen couple (Plett's one-state hysteresis, as
 PyBaMM's "one-state hysteresis" OCP), which the reversible migration sets: it moves towards 1
@@ -31,13 +31,17 @@ charged configuration (m), as in Gallagher 2013's metastable-site pathway, or an
 that moved into the bulk next to the TM (r_vac, from ``SurfaceOxygenLoss``). The TMs of the
 densifying surface are not counted here: their volume has left both hosts with its oxygen
 (``SurfaceOxygenLoss``), so they perturb no host site. A TM that settles in the Li layer of the
-bulk blocks s Li sites there, which both hosts lose (PyBaMM's loss of active material; the Li
-the blocked sites held is lost with them):
-
-    d eps_k / dt = -eps_k s (c_TM / c_max) dm_irr/dt,
-
-c_TM the hosts' TM sites per volume. The blocked volume keeps its lattice oxygen (a state, so
-that the oxygen inventory closes).
+bulk takes no Li site away: it ends in an octahedral site of the Li layer and leaves one in the
+TM layer that Li can take, so the host's Li sites are conserved and only their energies change,
+as layered turns to spinel-like order, where LixMn2O4 keeps one Li per Mn between tetrahedral
+(~4 V) and octahedral (~3 V) sites (Reed, Van der Ven & Ceder, Electrochem. Solid-State Lett. 4
+(2001) A78). Not modelled: a TM held in a tetrahedral site of the Li layer excludes the octahedra
+it shares faces with (sites lost, not shifted), and TMs in the Li layer hinder Li transport (Kang
+et al., Science 311 (2006) 977). The shift is taken as its mean over the sites, every site of
+both couples moving by dU_site times the perturbed share (a mean-field picture, not a share of
+sites a full volt lower), so at equilibrium the window keeps its capacity: what migration costs
+is the Li the lower potential leaves outside the window at the rate cycled, near the discharge
+cut-off.
 """
 
 from __future__ import annotations
@@ -48,12 +52,6 @@ from .base import PositiveSubModel
 
 REVERSIBLE = "oxygen-redox hysteresis branch state"
 IRREVERSIBLE = "irreversible TM migration fraction"
-# host volume (per electrode volume) whose Li sites migrated TMs block: its lattice oxygen stays
-BLOCKED = "host volume fraction blocked by migrated TMs"
-
-
-def migration_lam_name(phase: str) -> str:
-    return f"{phase} active material volume fraction change from TM migration [s-1]"
 
 
 class TMMigration(PositiveSubModel):
@@ -63,7 +61,6 @@ class TMMigration(PositiveSubModel):
         return {
             **self.electrode_state(REVERSIBLE),
             **self.electrode_state(IRREVERSIBLE),
-            **self.electrode_state(BLOCKED, scale=pybamm.Scalar(1e-2)),
         }
 
     def get_coupled_variables(self, variables):
@@ -94,10 +91,6 @@ class TMMigration(PositiveSubModel):
         r_vac = self.local(variables, "bulk vacancy TM migration rate [s-1]")
         bulk = (beta * charge * m + r_vac) * (1 - m_irr)
         variables.update(self.electrode_variables("irreversible TM migration rate [s-1]", bulk))
-        blocked = pybamm.Parameter("Li sites blocked per migrated TM") * tm_sites_per_li_site * bulk
-        for phase in ("primary", "secondary"):
-            eps = self.local(variables, f"{phase} active material volume fraction")
-            variables.update(self.electrode_variables(migration_lam_name(phase), -eps * blocked))
         return variables
 
     def set_rhs(self, variables):
@@ -106,21 +99,15 @@ class TMMigration(PositiveSubModel):
         rate = self.oxygen_delithiation_rate(variables)
         charge, discharge = pybamm.maximum(rate, 0), pybamm.maximum(-rate, 0)
         gamma = pybamm.Parameter("Oxygen-redox hysteresis switching rate per site cycled")
-        blocked = self.state_of(variables, BLOCKED)
         self.rhs = {
             m: gamma * (charge * (1 - m) - discharge * m),
             m_irr: self.local(variables, "irreversible TM migration rate [s-1]"),
-            blocked: -sum(
-                self.local(variables, migration_lam_name(phase))
-                for phase in ("primary", "secondary")
-            ),
         }
 
     def set_initial_conditions(self, variables):
         self.initial_conditions = {
             self.state_of(variables, REVERSIBLE): pybamm.Scalar(0),
             self.state_of(variables, IRREVERSIBLE): pybamm.Scalar(0),
-            self.state_of(variables, BLOCKED): pybamm.Scalar(0),
         }
 
 
@@ -132,9 +119,6 @@ class NoTMMigration(PositiveSubModel):
         return {
             **self.electrode_variables(REVERSIBLE, zero),
             **self.electrode_variables(IRREVERSIBLE, zero),
-            **self.electrode_variables(BLOCKED, zero),
             **self.electrode_variables("oxygen-redox hysteresis shift [V]", zero),
             **self.electrode_variables("TM migration OCP shift [V]", zero),
-            **self.electrode_variables(migration_lam_name("primary"), zero),
-            **self.electrode_variables(migration_lam_name("secondary"), zero),
         }

@@ -148,10 +148,7 @@ class _LRMOMixin:
             self.submodels[f"positive {phase} interface"] = couples.MassActionKinetics(
                 param, options, phase, self.lrmo_options["LRMO kinetics"]
             )
-        if (self.lrmo_options["LRMO oxygen loss"], self.lrmo_options["LRMO TM migration"]) != (
-            "none",
-            "none",
-        ):
+        if self.lrmo_options["LRMO oxygen loss"] != "none":
             for phase in (TM, OXYGEN):
                 self.submodels[f"positive {phase} active material"] = (
                     electrode.LostSitesActiveMaterial(param, "positive", options, x_av, phase)
