@@ -13,9 +13,9 @@ states the built model's equations read):
    every cycle of the run (formation, lead and the pairs after each jump) through
    ``solve(starting_solution=...)``: a build costs as much as some 10 cycles.
 2. Jump: the slow states move N cycles along F, each component of F going on by its law
-   (``_Trend``): one that keeps its sign and shrinks shrinks on without changing sign, by the
-   same ratio every cycle (a state relaxing towards a steady value) or as a power of the cycle
-   number (a degradation that slows as it goes: a loss of active material, a migration),
+   (``_Trend``): one that keeps its sign and shrinks goes on shrinking, never changing sign, by
+   the same ratio every cycle (a state relaxing towards a steady value) or as a power of the
+   cycle number (a degradation that slows as it goes: a loss of active material, a migration),
    whichever predicted the last measured change better; any other changes linearly
    (second-order Adams-Bashforth). The others keep their value at the end of the last full
    cycle. Two cycles are simulated in full from there: the first lets the fast states settle,
@@ -240,10 +240,11 @@ class _Trend:
     """A per-cycle change measured over cycle ``number`` and how it goes on over the cycles
     after it, from the change measured ``distance`` cycles before. A change that keeps its sign
     and shrinks goes on shrinking without changing sign, by one of two laws: by the same ratio
-    every cycle (a state relaxing towards a steady value) or as a power of the cycle number
-    (a degradation that slows as it goes, as a film's parabolic growth: a loss of active
-    material, a migration). ``power`` says which, state by state: the one that predicted the
-    measured change better (``power_fits``); the ratio, with no history. Any other change goes
+    every cycle (a state relaxing towards a steady value) or as a power of the cycle number,
+    counted from the run's first cycle (a degradation that slows as it goes, as a film's
+    parabolic growth: a loss of active material, a migration). ``power`` says which, state by
+    state: the one that predicted the measured change better (``power_fits``); the ratio, with
+    no history. Any other change goes
     on changing by the same amount every cycle (second-order Adams-Bashforth; from a single
     measurement, it stays). All agree to second order in the jump."""
 
