@@ -41,7 +41,7 @@ Slow states, read off each pair of consecutive full cycles: a state is slow when
 cycle is at most ``SETTLING_RATIO`` of its scale (its value, or the part of its swing within the
 cycle that it returns, whichever is larger), which keeps out states still settling (the
 unactivated Li2MnO3 share decaying by e-folds after formation); a state that moves one way by a
-steady amount every cycle (a migrated or blocked share growing from zero) is slow however large
+steady amount every cycle (a migrated share growing from zero) is slow however large
 that amount is against its value. A state that swings and ends the cycle at the edge of the
 range it swept sits at a cut-off or a bound (a full particle, a hysteresis branch); drifting
 out of that range, it is slow only when its change is also steady (the last two changes agree
@@ -153,7 +153,7 @@ def _slow_states(first: _Cycle, second: _Cycle) -> np.ndarray:
     change = np.abs(second.slope - first.slope)
     steady = change <= STEADY_RATIO * drift
     # a state that only moves one way and by the same amount every cycle is what the jump is
-    # for, however young: a migrated or blocked share growing from zero changes by a large part
+    # for, however young: a migrated share growing from zero changes by a large part
     # of its value per cycle for tens of cycles, and held it would keep the voltage from fading
     one_way = (excursion <= drift) & (drift > 0) & (change <= ONE_WAY_STEADY_RATIO * drift)
     # a state that ends the cycle at the edge of the range it swept sits at a cut-off or a bound
