@@ -297,3 +297,44 @@ def test_writing_the_treated_sets_keeps_a_performance_block_and_loads(tmp_path, 
     # a written patch is a set the model can run: its base resolves and nothing is missing
     values = load_parameter_set(ru1, complete=True)
     assert values["Primary: Positive particle radius [m]"] > 0
+
+
+def test_an_assumption_refits_around_it_and_writes_nothing(monkeypatch, capsys):
+    """``--assume`` holds a parameter the stages do not fit: the stand-in model sees it in every
+    trial, the fitted value meets the row again under it, and no parameter file is touched."""
+    seen = []
+
+    def sample_metrics(samples, values, cycles):
+        seen.append(values["Li sites perturbed per migrated TM"])
+        # the first discharge scales with the assumed value: 307 mAh/g at share 0.7 when it is 6
+        share_needed = 0.7 * 6.0 / values["Li sites perturbed per migrated TM"]
+        return {"Ru-1": {"first_discharge_capacity": 307.0 * values[ACCESSIBLE] / share_needed}}
+
+    monkeypatch.setattr(calibrate, "_sample_metrics", sample_metrics)
+    monkeypatch.setattr(calibrate, "STAGES", (([ACCESSIBLE], ["ru1_first_discharge"], 0),))
+    written = []
+    monkeypatch.setattr(calibrate, "write_parameter_file", lambda *a: written.append(a))
+    monkeypatch.setattr(calibrate, "write_treated_sets", lambda: written.append("treated"))
+    argv = ["--rounds", "1", "--assume", "Li sites perturbed per migrated TM=7"]
+    assert calibrate.main(argv) == 0
+    assert set(seen) == {7.0} and written == []
+    out = capsys.readouterr().out
+    fitted = float(out.split(f"{ACCESSIBLE} = ")[1].split()[0])
+    assert fitted == pytest.approx(0.6, rel=1e-3)  # 0.7 x 6 / 7
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "Oxygen release rate constant [s-1]=1e-3",  # fitted by stage 1: not an assumption
+        "No such parameter=1",
+        "Li sites perturbed per migrated TM=-1",
+        "Li sites perturbed per migrated TM=six",
+    ],
+)
+def test_a_bad_assumption_is_one_line_and_exit_2(item, capsys):
+    with pytest.raises(SystemExit) as stop:
+        calibrate.main(["--assume", item])
+    assert stop.value.code == 2
+    (message,) = capsys.readouterr().err.strip().splitlines()
+    assert "--assume" in message and ("NAME must be" in message or "VALUE must be" in message)

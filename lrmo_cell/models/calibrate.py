@@ -1,6 +1,6 @@
 """Calibrate the LRMO parameter sets to the study's calibration table.
 
-    python -m lrmo_cell.models.calibrate [--rounds N] [--stages 1 2 3]
+    python -m lrmo_cell.models.calibrate [--rounds N] [--stages 1 2 3] [--assume NAME=VALUE]
 
 1. writes the treated sets (Ru-0.5, Ru-1, Ru-3) as patches of the pristine set, through
    ``treatment_parameters`` (their RuCl3 concentrations are the paper's);
@@ -18,6 +18,11 @@
    - the oxygen-vacancy migration rate (how fast fresh oxidisable oxygen reaches the surface):
      both 300-cycle retentions at 1C;
 3. writes the fitted values (source "fit: <this command>") and every set's "performance" block.
+
+``--assume NAME=VALUE`` asks what the fit says if an assumption were otherwise: it holds that
+parameter, refits the chosen stages around it and prints the fitted values and every target
+row, writing nothing (e.g. ``--assume "TM migrations per oxygen vacancy=0.5" --stages 2`` for
+how much of the voltage decay the O-redox-driven migration then carries).
 """
 
 from __future__ import annotations
@@ -36,7 +41,13 @@ from lrmo_cell.parameters.treatment import SAMPLE_RUCL3_MG_PER_ML, treatment_par
 from lrmo_cell.resources import data_dir
 
 from .cycling import simulate_cycling
-from .validation import calibration_table, literature_targets, residuals, table_metrics
+from .validation import (
+    calibration_table,
+    compare,
+    literature_targets,
+    residuals,
+    table_metrics,
+)
 
 COMMAND = "python -m lrmo_cell.models.calibrate"
 PRISTINE = SAMPLE_SETS["pristine"]
@@ -261,6 +272,42 @@ def performance_block(sample: str) -> dict:
     }
 
 
+def _refuse(message: str):
+    """Bad input: one sentence on stderr, exit status 2."""
+    print(message, file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _assumptions(items: list[str], named: dict, free: dict) -> dict[str, float]:
+    """``--assume NAME=VALUE`` items as {name: value}: a non-negative number for a parameter of
+    the pristine set that the calibration does not fit."""
+    assumed = {}
+    for item in items:
+        name, sep, text = item.rpartition("=")
+        if not sep or name not in named or name in free:
+            _refuse(f"--assume {item!r}: NAME must be a parameter of {PRISTINE} that no stage fits")
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        if not math.isfinite(value) or value < 0:
+            _refuse(f"--assume {name}: VALUE must be a finite number >= 0, got {text!r}")
+        assumed[name] = value
+    return assumed
+
+
+def _print_table(values: dict) -> None:
+    """The fitted values, every target row with them and each sample's table quantities, rows
+    or not (both samples, 300 cycles at 1C: Ru-1's voltage decay is no row)."""
+    for name, value in values.items():
+        print(f"{name} = {value:.4g}")
+    table = target_table()
+    metrics = _sample_metrics(sorted(set(table["sample"])), values, 300)
+    print(compare(table, metrics).to_string(index=False))
+    for sample, quantities in metrics.items():
+        print(f"{sample}: " + ", ".join(f"{q} {v:.4g}" for q, v in quantities.items()))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -275,15 +322,29 @@ def main(argv: list[str] | None = None) -> int:
         help="the fit stages to run: 1 (first cycle and 1C rows), 2 (TM migration to other "
         "studies' voltage decay), 3 (O-vacancy migration to the 300-cycle retentions)",
     )
+    parser.add_argument(
+        "--assume",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="hold an assumed parameter of the pristine set at VALUE, refit the stages around "
+        "it and print the table rows; writes nothing (repeatable)",
+    )
     args = parser.parse_args(argv)
-    write_treated_sets()
-    pristine = read_parameter_file(PRISTINE)
-    free = _free_parameters(load_parameter_set(PRISTINE))
-    values = {name: load_parameter_set(PRISTINE)[name] for name in free}
+    named = load_parameter_set(PRISTINE)
+    free = _free_parameters(named)
+    assumed = _assumptions(args.assume, named, free)
+    if not assumed:
+        write_treated_sets()
+    values = {**{name: named[name] for name in free}, **assumed}
     for round_number in range(args.rounds):
         for names, row_ids, cycles in (STAGES[k - 1] for k in args.stages):
             print(f"round {round_number + 1}: fitting {', '.join(names)} to {', '.join(row_ids)}")
             values = fit_stage(names, row_ids, cycles, values, free)
+    if assumed:
+        _print_table(values)
+        return 0
+    pristine = read_parameter_file(PRISTINE)
     for name, value in values.items():
         pristine["parameters"][name] = {
             "value": float(f"{value:.6g}"),
