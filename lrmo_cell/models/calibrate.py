@@ -31,6 +31,7 @@ import argparse
 import math
 import sys
 
+from lrmo_cell.errors import InputError
 from lrmo_cell.parameters.io import (
     SAMPLE_SETS,
     load_parameter_set,
@@ -272,12 +273,6 @@ def performance_block(sample: str) -> dict:
     }
 
 
-def _refuse(message: str):
-    """Bad input: one sentence on stderr, exit status 2."""
-    print(message, file=sys.stderr)
-    raise SystemExit(2)
-
-
 def _assumptions(items: list[str], named: dict, free: dict) -> dict[str, float]:
     """``--assume NAME=VALUE`` items as {name: value}: a non-negative number for a parameter of
     the pristine set that the calibration does not fit."""
@@ -285,13 +280,15 @@ def _assumptions(items: list[str], named: dict, free: dict) -> dict[str, float]:
     for item in items:
         name, sep, text = item.rpartition("=")
         if not sep or name not in named or name in free:
-            _refuse(f"--assume {item!r}: NAME must be a parameter of {PRISTINE} that no stage fits")
+            raise InputError(
+                f"--assume {item!r}: NAME must be a parameter of {PRISTINE} that no stage fits"
+            )
         try:
             value = float(text)
         except ValueError:
             value = float("nan")
         if not math.isfinite(value) or value < 0:
-            _refuse(f"--assume {name}: VALUE must be a finite number >= 0, got {text!r}")
+            raise InputError(f"--assume {name}: VALUE must be a finite number >= 0, got {text!r}")
         assumed[name] = value
     return assumed
 
@@ -333,7 +330,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     named = load_parameter_set(PRISTINE)
     free = _free_parameters(named)
-    assumed = _assumptions(args.assume, named, free)
+    try:
+        assumed = _assumptions(args.assume, named, free)
+    except InputError as err:
+        print(err, file=sys.stderr)
+        return 2
     if not assumed:
         write_treated_sets()
     values = {**{name: named[name] for name in free}, **assumed}
