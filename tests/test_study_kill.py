@@ -91,8 +91,14 @@ def result_or_parts(folder: Path, rows_per_part: int) -> int:
 def workers_of(process: subprocess.Popen) -> list[psutil.Process]:
     """The Dask worker processes a runner's LocalCluster spawned (not multiprocessing's
     resource tracker)."""
-    children = psutil.Process(process.pid).children(recursive=True)
-    return [c for c in children if "spawn_main" in " ".join(c.cmdline())]
+    workers = []
+    for child in psutil.Process(process.pid).children(recursive=True):
+        try:
+            if "spawn_main" in " ".join(child.cmdline()):
+                workers.append(child)
+        except psutil.NoSuchProcess:  # ZombieProcess is one
+            pass  # a killed worker its nanny has not reaped yet is not a running worker
+    return workers
 
 
 @pytest.fixture(scope="module")
