@@ -12,17 +12,18 @@
      capacities (validation/sun2025_calibration.csv, Sun et al. 2025, doi:10.1039/d5ee00430f)
      and the O2 that DEMS sees leave Li-rich oxides on the first charge
      (validation/lrmo_literature_targets.csv);
-   - the irreversible TM migration per oxygen-redox site cycled: the voltage decay of untreated
-     LRMO from other studies (validation/lrmo_literature_targets.csv), never the study's own
-     rows;
+   - how many TMs settle in the Li layer next to each oxygen vacancy that enters the bulk: the
+     voltage decay of untreated LRMO from other studies (validation/lrmo_literature_targets.csv),
+     never the study's own rows;
    - the oxygen-vacancy migration rate (how fast fresh oxidisable oxygen reaches the surface):
      both 300-cycle retentions at 1C;
 3. writes the fitted values (source "fit: <this command>") and every set's "performance" block.
 
 ``--assume NAME=VALUE`` asks what the fit says if an assumption were otherwise: it holds that
 parameter, refits the chosen stages around it and prints the fitted values and every target
-row, writing nothing (e.g. ``--assume "TM migrations per oxygen vacancy=0.5" --stages 2`` for
-how much of the voltage decay the O-redox-driven migration then carries).
+row, writing nothing (e.g. ``--assume "Irreversible TM migration share per oxygen-redox site
+cycled=3e-4" --stages 2`` for how the vacancy path and the Ru-1 decay change when oxygen-redox
+cycling also moves TMs for good).
 """
 
 from __future__ import annotations
@@ -106,9 +107,9 @@ def _free_parameters(pristine: dict) -> dict:
     k_TM); a catalyst's enhancement 10 to 100 (shared/lrmo-literature-leads.md item 8); the
     share of the oxygen-redox Li sites the window reaches between one hole per two Li-O-Li
     oxygens and all of them; the oxygen-loss and vacancy rates over decades around the
-    first-charge DEMS and a fade within the study's window; irreversible migration at most the
-    share that alone would give untreated LRMO's ~2 mV per cycle of voltage decay, at least a
-    hundredth of it.
+    first-charge DEMS and a fade within the study's window; between none and three TMs settling
+    next to each bulk oxygen vacancy, the three TM neighbours of an oxide ion in the O3 layered
+    structure.
     """
     k_tm = math.log10(pristine["Primary: Positive electrode reaction rate constant [A.m-2]"])
     return {
@@ -118,7 +119,7 @@ def _free_parameters(pristine: dict) -> dict:
         "Accessible share of the oxygen-redox Li sites": (0.5, 1.0, False),
         "Oxygen release rate constant [s-1]": (-6.0, -1.0, True),
         "Oxygen vacancy migration rate constant [s-1]": (-10.0, -5.0, True),
-        "Irreversible TM migration share per oxygen-redox site cycled": (-5.0, -3.0, True),
+        "TM migrations per oxygen vacancy": (0.0, 3.0, False),
     }
 
 
@@ -153,7 +154,7 @@ STAGES = (
     # TM migration's rate from other studies only (issue: not from the study's own table):
     # the voltage decay of untreated LRMO they report
     (
-        ("Irreversible TM migration share per oxygen-redox site cycled",),
+        ("TM migrations per oxygen vacancy",),
         ("pristine_voltage_decay",),
         300,
     ),
@@ -214,9 +215,9 @@ def fit_stage(names, row_ids, cycles: int, values: dict, free: dict) -> dict:
 
 # what a fitted value also carries, beyond the rows it is fitted to
 FIT_NOTES = {
-    "Irreversible TM migration share per oxygen-redox site cycled": (
-        "; jointly with the O-vacancy migration rate, given one TM per vacancy entering the bulk"
-        " (assumed): it carries the decay the vacancy path leaves"
+    "TM migrations per oxygen vacancy": (
+        "; jointly with the O-vacancy migration rate, which the retentions set: together they"
+        " carry the whole decay, the O-redox-driven irreversible share being assumed nil"
     ),
     "Oxygen vacancy migration rate constant [s-1]": (
         "; the vacancies it moves into the bulk also carry the vacancy-driven part of the voltage"

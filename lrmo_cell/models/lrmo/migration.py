@@ -28,7 +28,11 @@ an edge with its site in the triangular Li layer), each by Gallagher 2013's ~1 V
 migrated TMs per Li site placed at random that share of the sites is perturbed.
 m_irr never falls: irreversible migration needs the oxygen oxidised and the lattice in its
 charged configuration (m), as in Gallagher 2013's metastable-site pathway, or an oxygen vacancy
-that moved into the bulk next to the TM (r_vac, from ``SurfaceOxygenLoss``). The TMs of the
+that moved into the bulk next to the TM (r_vac, from ``SurfaceOxygenLoss``). One decay target
+(untreated LRMO's, from other studies) identifies one of the two rates: the sets hold beta at
+nil (assumed, with its reason in the set) and fit the TMs per vacancy, so their decay is the
+vacancy-enabled one that bulk oxygen vacancies bring (Csernica et al., Nat. Energy 6 (2021) 642,
+doi:10.1038/s41560-021-00832-7), and the treatment slows it by keeping oxygen. The TMs of the
 densifying surface are not counted here: their volume has left both hosts with its oxygen
 (``SurfaceOxygenLoss``), so they perturb no host site. A TM that settles in the Li layer of the
 bulk takes no Li site away: it ends in an octahedral site of the Li layer and leaves one in the
