@@ -86,8 +86,10 @@ from .cycling import (
 )
 
 # cycles at the cycling rate simulated in full after formation, before the first jump: the two
-# last give the first slope, and the first cycles after formation settle fastest
-LEAD_CYCLES = 3
+# last give the first slope, and the first cycles after formation settle fastest (after 3, the
+# full cell's capacity trend was still settling: its first jump, of 2 cycles, missed it 5-fold,
+# and was redone twice down to none, 3 pairs of cycles for what 2 lead cycles do)
+LEAD_CYCLES = 5
 # a state whose cycle-end value moves by more than this share of its swing within the cycle, and
 # not one way all the cycle, is still settling and is not extrapolated
 SETTLING_RATIO = 0.05
@@ -143,10 +145,6 @@ class _Cycle:
         self.low, self.high = states.min(axis=1), states.max(axis=1)
         self.swing = self.high - self.low
         self.slope = end - start
-
-    def jumped(self, skip: int, slow: np.ndarray) -> np.ndarray:
-        """The end state moved ``skip`` cycles along the slope of the slow states."""
-        return self.end + skip * np.where(slow, self.slope, 0.0)
 
 
 def _slow_states(first: _Cycle, second: _Cycle, assumed: np.ndarray | None = None) -> np.ndarray:
