@@ -142,6 +142,24 @@ def test_a_state_at_the_edge_of_its_swing_is_jumped_only_back_into_it(slope, end
     assert _slow_states(first, second)[0] == slow
 
 
+def test_a_state_still_settling_inside_its_swing_is_held():
+    # small against its swing but its change a third of the one before: still settling (a pool
+    # relaxing back after a jump), whichever way it drifts
+    for slope in (1e-3, -1e-3):
+        first, second = _cycle_pair(3 * slope, slope, 0.5)
+        assert not _slow_states(first, second)[0]
+
+
+@pytest.mark.parametrize(("assumed", "slow"), [(None, True), (2e-3, True), (-2e-3, False)])
+def test_a_state_whose_change_turned_against_the_jump_is_held(assumed, slow):
+    # steady over the two cycles after a jump, but its change has the opposite sign of the one
+    # the jump assumed: it overshot the course it relaxes towards, and jumped again along its
+    # way back it would overshoot further
+    first, second = _cycle_pair(1e-3, 1e-3, 0.5)
+    assumed = None if assumed is None else np.array([assumed])
+    assert _slow_states(first, second, assumed)[0] == slow
+
+
 def test_a_state_no_equation_reads_changes_no_row_and_no_other_state():
     # the error control leaves out the counters: this checks that an offset in them changes
     # nothing a later cycle or a row depends on. The solver's steps follow every state's error
