@@ -18,7 +18,14 @@ from lrmo_cell.models.cycling import (
     cycling_parameter_values,
     simulate_cycling,
 )
-from lrmo_cell.models.extrapolation import LEAD_CYCLES, _slow_states, _Stepper, _Trend
+from lrmo_cell.models.extrapolation import (
+    CONTROLLED,
+    LEAD_CYCLES,
+    _Slope,
+    _slow_states,
+    _Stepper,
+    _Trend,
+)
 
 CYCLES = 60
 # the issue asks for 1 % over 1000 cycles; over 60 cycles the method meets it with a margin
@@ -190,3 +197,54 @@ def test_a_state_no_equation_reads_changes_no_row_and_no_other_state():
     np.testing.assert_allclose(
         offset.end[stepper.read], plain.end[stepper.read], rtol=WORKING_RTOL, atol=1e-4
     )
+
+
+# a cell whose capacity and mean voltage fall steadily and whose one degradation state grows by
+# the same amount every cycle: every estimate of the jump's error is nil on that course
+Q0, Q_RATE, V0, V_RATE, STATE_RATE, TOLERANCE = 250.0, -0.01, 3.5, -1e-4, 1e-3, 0.01
+
+
+def _steady_cycle(number, change=STATE_RATE, q_offset=0.0):
+    row = {CONTROLLED[0]: Q0 + Q_RATE * number + q_offset, CONTROLLED[1]: V0 + V_RATE * number}
+    return SimpleNamespace(
+        slope=np.array([change]),
+        row={"cycle": number, **row},
+        trend=dict(zip(CONTROLLED, (Q_RATE, V_RATE), strict=True)),
+        end=np.array([STATE_RATE * number]),
+        swing=np.array([abs(change)]),
+    )
+
+
+def _landing_error(skip, first_offset=0.0, second_offset=0.0, first_change=STATE_RATE):
+    """The error ratio of a jump of ``skip`` cycles from cycle 10 of the steady cell, its two
+    landing rows' capacity off the course by the offsets given."""
+    lead = _Slope(_steady_cycle(10), 10, _Slope(_steady_cycle(9), 9))
+    distance = skip + 2
+    first = _steady_cycle(10 + skip + 1, first_change, first_offset)
+    second = _steady_cycle(10 + distance, 2 * STATE_RATE - first_change, second_offset)
+    new = _Slope(second, 10 + distance, lead, distance, _steady_cycle(10).row)
+    return lead.error_ratio(skip, np.array([True]), first, new, TOLERANCE)
+
+
+@pytest.mark.parametrize("skip", [2, 40])
+def test_a_landing_on_the_assumed_course_has_no_error(skip):
+    assert _landing_error(skip) == pytest.approx(0.0, abs=1e-9)
+
+
+@pytest.mark.parametrize("skip", [2, 40])
+def test_a_scatter_that_alternates_over_the_two_landing_cycles_is_no_error(skip):
+    # every second charge ending late: one landing row 0.5 % up, the other as far down, and the
+    # state growing 30 % more in one landing cycle and 30 % less in the other
+    delta = 0.005 * Q0
+    assert _landing_error(skip, delta, -delta) == pytest.approx(0.0, abs=1e-9)
+    assert _landing_error(skip, first_change=1.3 * STATE_RATE) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_one_cycle_off_its_course_counts_once_whatever_the_jump():
+    # a single landing row off by delta: the two rows' mean is off by delta / 2, the columns'
+    # error itself (relative to that row), not skip / 2 times a trend's gap
+    delta = 0.004 * Q0
+    for skip in (2, 38):
+        value = Q0 + Q_RATE * (12 + skip) + delta
+        expected = delta / 2 / value / TOLERANCE
+        assert _landing_error(skip, 0.0, delta) == pytest.approx(expected, rel=1e-6)
