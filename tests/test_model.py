@@ -168,7 +168,7 @@ def test_migrated_tms_shift_li_sites_and_take_none():
     """Without oxygen loss the hosts keep every site while TMs settle in the Li layer: a TM
     leaves a TM-layer site that Li can take, so migration shifts the couples down and loses no
     active material (before, each migrated TM blocked a Li site)."""
-    beta = 1e-3  # the top of its calibration interval, so the migration is plain to see
+    beta = 1e-3  # a large share (the sets hold it at nil), so the migration is plain to see
     values = _values(
         "LRMO_Sun2025_pristine",
         **{"Irreversible TM migration share per oxygen-redox site cycled": beta},

@@ -30,22 +30,24 @@ m_irr never falls: irreversible migration needs the oxygen oxidised and the latt
 charged configuration (m), as in Gallagher 2013's metastable-site pathway, or an oxygen vacancy
 that moved into the bulk next to the TM (r_vac, from ``SurfaceOxygenLoss``). One decay target
 (untreated LRMO's, from other studies) identifies one of the two rates: the sets hold beta at
-nil (assumed, with its reason in the set) and fit the TMs per vacancy, so their decay is the
-vacancy-enabled one that bulk oxygen vacancies bring (Csernica et al., Nat. Energy 6 (2021) 642,
+nil and fit the TMs per vacancy (an identifiability choice, with its reason in the set: it
+switches off Gallagher 2013's cycling pathway), so their decay is vacancy-enabled, as bulk oxygen
+vacancies accompany the fade (Csernica et al., Nat. Energy 6 (2021) 642,
 doi:10.1038/s41560-021-00832-7), and the treatment slows it by keeping oxygen. The TMs of the
 densifying surface are not counted here: their volume has left both hosts with its oxygen
 (``SurfaceOxygenLoss``), so they perturb no host site. A TM that settles in the Li layer of the
 bulk takes no Li site away: it ends in an octahedral site of the Li layer and leaves one in the
 TM layer that Li can take, so the host's Li sites are conserved and only their energies change,
-as layered turns to spinel-like order, where LixMn2O4 keeps one Li per Mn between tetrahedral
-(~4 V) and octahedral (~3 V) sites (Reed, Van der Ven & Ceder, Electrochem. Solid-State Lett. 4
-(2001) A78). Not modelled: a TM held in a tetrahedral site of the Li layer excludes the octahedra
-it shares faces with (sites lost, not shifted), and TMs in the Li layer hinder Li transport (Kang
-et al., Science 311 (2006) 977). The shift is taken as its mean over the sites, every site of
-both couples moving by dU_site times the perturbed share (a mean-field picture, not a share of
-sites a full volt lower), so at equilibrium the window keeps its capacity: what migration costs
-is the Li the lower potential leaves outside the window at the rate cycled, near the discharge
-cut-off.
+as layered turns to spinel-like order (Reed, Ceder & Van der Ven, Electrochem. Solid-State
+Lett. 4 (2001) A78), where LixMn2O4 keeps one Li per Mn between tetrahedral (~4 V) and
+octahedral (~3 V) sites (Thackeray et al., Mater. Res. Bull. 18 (1983) 461). Not modelled: a
+TM held in a tetrahedral site of the Li layer excludes the octahedra it shares faces with
+(sites lost, not shifted), and TMs in the Li layer hinder Li transport (Kang et al., Science
+311 (2006) 977). The shift is taken as its mean over the sites, every site of both couples
+moving by dU_site times the perturbed share (a mean-field picture, not a share of sites a full
+volt lower; a two-gallery form was tried, see CHANGELOG), so at equilibrium the window keeps
+its capacity: what migration costs is the Li the lower potential leaves outside the window at
+the rate cycled, near the discharge cut-off.
 """
 
 from __future__ import annotations
