@@ -222,7 +222,7 @@ def test_a_time_series_overlay_needs_the_measured_mass(tmp_path, capsys):
     assert len(err.splitlines()) == 1 and "--mass-g" in err
 
 
-def test_validate_runs_the_calibration_then_writes_the_predictions(tmp_path, monkeypatch):
+def test_validate_runs_the_calibration_then_writes_the_predictions(tmp_path, monkeypatch, capsys):
     """`lrmo-cell validate` keeps its calibration (and its exit status) and adds one call of the
     virtual lab's report; both are replaced by recorders here, the real ones run below."""
     import lrmo_cell.experiments.report as lab_report
@@ -238,6 +238,9 @@ def test_validate_runs_the_calibration_then_writes_the_predictions(tmp_path, mon
     assert [kind for kind, _ in calls] == ["calibration", "lab"]
     assert calls[0][1] == calls[1][1] and Path(calls[0][1]).parent == tmp_path
     assert not Path(calls[0][1]).exists()
+    # and says where the report is and that it failed, since the exit status alone does not
+    out = capsys.readouterr().out.strip()
+    assert str(tmp_path / "report.md") in out and "not every calibration row" in out
 
 
 def test_validate_that_fails_leaves_the_old_report(tmp_path, monkeypatch):

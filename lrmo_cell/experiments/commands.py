@@ -213,6 +213,8 @@ def _validate(args) -> int:
     # the report and its figures replace those in --out only once all of them are written
     with staged_dir(args.out) as staging:
         passed = write_report(staging)
+    verdict = "every calibration row" if passed else "not every calibration row (see its table)"
+    print(f"wrote {Path(args.out) / 'report.md'}: {verdict} within tolerance")
     return 0 if passed else 1
 
 
