@@ -318,6 +318,11 @@ class _Trend:
         return np.abs(measured - power[:, 0]) < np.abs(measured - ratio[:, 0])
 
 
+def _controlled(row: dict) -> np.ndarray:
+    """The controlled columns of a row (or of a row's per-cycle change), as an array."""
+    return np.array([row[key] for key in CONTROLLED])
+
+
 class _Slope:
     """The per-cycle change of the states over cycle ``number`` and how it goes on (``_Trend``,
     from the slope ``before``, measured ``distance`` cycles earlier, each change by the law that
@@ -330,13 +335,13 @@ class _Slope:
     ):
         self.number = number
         self.states = self._trend(cycle.slope, before and before.states, distance, number)
-        self.values = np.array([cycle.row[key] for key in CONTROLLED])
+        self.values = _controlled(cycle.row)
         # the columns' mean change per cycle since ``row`` (the last simulated row before the
         # jump), centred on the cycles it spans
         if row is None:
-            secant, self.center = np.array([cycle.trend[key] for key in CONTROLLED]), number
+            secant, self.center = _controlled(cycle.trend), number
         else:
-            secant = (self.values - np.array([row[key] for key in CONTROLLED])) / distance
+            secant = (self.values - _controlled(row)) / distance
             self.center = number - (distance - 1) / 2
         spacing = self.center - before.center if before else 1
         self.trend = self._trend(secant, before and before.trend, spacing, self.center)
@@ -362,7 +367,7 @@ class _Slope:
         one the jump assumed there (relative to their value; what the trapezoidal rule with
         the measured slope would change)."""
         distance = new.number - self.number
-        first_values = np.array([first.row[key] for key in CONTROLLED])
+        first_values = _controlled(first.row)
         offsets = self.number - self.center + np.arange(1, distance + 1)
         course = np.cumsum(self.trend.changes(offsets), axis=1)
         gap = (first_values + new.values) / 2 - self.values - (course[:, -2] + course[:, -1]) / 2
