@@ -4,7 +4,8 @@ PyBaMM counts the Li a cell has lost as the particles' and electrolyte's shortfa
 against the Li its side reactions (SEI, plating) and its loss of active material hold. The LRMO
 model has three more Li sinks that PyBaMM does not know: escaped O2 reduced on the graphite (four
 Li per O2, ``EscapedOxygenCrossover``), O2 reduced to Li2O2 on the RuO2 islands (two Li per
-O2) and, in a full cell, the SEI that deposited Mn catalyses (``tm_dissolution``); all are added to PyBaMM's "Total lithium lost to side reactions [mol]" (and its
+O2) and, in a full cell, the SEI that deposited Mn catalyses (``tm_dissolution``); all are
+added to PyBaMM's "Total lithium lost to side reactions [mol]" (and its
 capacity), so that the two ways of counting lost Li agree again. Capacity and LAM need no
 change: PyBaMM sums both phases, and the volume oxygen loss destroys is PyBaMM's own loss of
 active material of each phase.

@@ -5,12 +5,12 @@ Dissolution. Above about 4.6 V vs Li layered oxides lose TMs to the electrolyte:
 graphite cells "transition metals dissolve nearly stoichiometrically at potentials >4.6 V" (Jung
 R. et al. (Gasteiger group), "Nickel, Manganese, and Cobalt Dissolution from Ni-Rich NMC and
 Their Effects on NMC622-Graphite Cells", J. Electrochem. Soc. 166 (2019) A378; abstract seen,
-volume and page from the brief, not verified). The
-route is acid attack by the products of the electrolyte's oxidation (a LiPF6-mediated
-decomposition at high cell voltage "drastically increases acidity of the electrolyte and
-dissolution of the active materials", Paul Scherrer Institut OEMS abstract, IMLB 2016
-paper 74629, ecs.confex.com), so the rate is written like ``electrolyte_oxidation``'s, a Tafel law in decades
-per electrode volume, referred to the 4.6 V onset:
+volume and page from the brief, not verified). The route is acid attack by the products of the
+electrolyte's oxidation (a LiPF6-mediated decomposition at high cell voltage "drastically
+increases acidity of the electrolyte and dissolution of the active materials", Paul Scherrer
+Institut OEMS abstract, IMLB 2016 paper 74629, ecs.confex.com), so the rate is written like
+``electrolyte_oxidation``'s, a Tafel law in decades per electrode volume, referred to the 4.6 V
+onset:
 
     r_d = k_d 10^((dphi - 4.6 V) / b_d)            [mol TM.m-3.s-1],
 
@@ -34,14 +34,15 @@ taken up by its SEI at the first-order rate k_dep. Deposited Mn is Mn2+ held in 
 exchange with its Li salts, not metallic Mn (Zhan C. et al., Nat. Commun. 4 (2013) 2437,
 doi:10.1038/ncomms3437: "the oxidation state of manganese deposited on the anodes is +2 ... a
 metathesis reaction between Mn(II) and some species on the solid-electrolyte interphase ...
-rather than a reduction reaction"; Shkrob I.A., ..., Abraham D.P., "Manganese in Graphite Anode and Capacity Fade in Li Ion
-Batteries", J. Phys. Chem. C (2014), abstract, volume and page not verified: on
-delithiated graphite Mn is dispersed Mn2+ in the inner SEI, on lithiated graphite it is reduced).
-So deposition carries no current either; the two Li+ the exchange frees stay in the electrolyte
-and remain cyclable (the model's single-cation electrolyte does not track the Mn2+ in transit,
-which is 1e-5 of its Li+). k_dep = D / L^2 with L the separator and graphite (~50 um) and D ~
-3e-10 m2/s for a solvated Mn2+ (assumed, a third of the electrolyte's Li+ diffusivity):
-k_dep ~ 0.1 s-1, fast next to dissolution, so nearly all of the dissolved TM sits on the graphite.
+rather than a reduction reaction"; Shkrob I.A., ..., Abraham D.P., "Manganese in Graphite Anode
+and Capacity Fade in Li Ion Batteries", J. Phys. Chem. C (2014), abstract, volume and page not
+verified: on delithiated graphite Mn is dispersed Mn2+ in the inner SEI, on lithiated graphite
+it is reduced). So deposition carries no current either; the two Li+ the exchange frees stay in
+the electrolyte and remain cyclable (the model's single-cation electrolyte does not track the
+Mn2+ in transit, which is 1e-5 of its Li+). k_dep = D / L^2 with L the separator and graphite
+(~50 um) and D ~ 3e-10 m2/s for a solvated Mn2+ (assumed, a third of the electrolyte's Li+
+diffusivity): k_dep ~ 0.1 s-1, fast next to dissolution, so nearly all of the dissolved TM sits
+on the graphite.
 
 Catalysed SEI. Deposited Mn makes the graphite's SEI grow: the loss of cyclable Li in the SEI is
 the aging mechanism of dissolved Ni, Mn and Co alike, larger with Mn (Jung 2019), and the Li
