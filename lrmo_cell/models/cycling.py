@@ -75,11 +75,12 @@ def _check_inputs(c_rate, cycles, formation_c_rate, formation_cycles, v_min, v_m
             raise InputError(message)
 
 
-def model_for(parameter_values, base: str = "SPMe"):
-    """The LRMO model for a set: a half cell (Li metal) or a full cell (graphite). Built afresh
-    on every call (0.15 s), so no two simulations share a model a caller may have changed."""
+def model_for(parameter_values, base: str = "SPMe", model_options: dict | None = None):
+    """The LRMO model for a set: a half cell (Li metal) or a full cell (graphite), with any
+    further model ``model_options`` (e.g. ``{"LRMO TM dissolution": "none"}``). Built afresh on
+    every call (0.15 s), so no two simulations share a model a caller may have changed."""
     working = "both" if "Negative particle radius [m]" in parameter_values else "positive"
-    return LRMO({"working electrode": working}, base=base)
+    return LRMO({**(model_options or {}), "working electrode": working}, base=base)
 
 
 def working_solver() -> pybamm.BaseSolver:
@@ -114,11 +115,12 @@ def run_experiment(
     show_progress: bool = False,
     var_pts: dict | None = None,
     solver: pybamm.BaseSolver | None = None,
+    model_options: dict | None = None,
 ) -> tuple[pybamm.Solution, list[float]]:
     """Solve ``protocol`` = [(c_rate, n_cycles), ...] and return the solution and cycle C-rates.
 
     ``var_pts`` refines PyBaMM's mesh points (default ``VAR_PTS``); ``solver`` replaces the
-    default ``working_solver()``.
+    default ``working_solver()``; ``model_options`` go to the model (``model_for``).
     """
     sim, rates = cycling_simulation(
         parameter_values,
@@ -129,12 +131,22 @@ def run_experiment(
         base=base,
         var_pts=var_pts,
         solver=solver,
+        model_options=model_options,
     )
     return sim.solve(showprogress=show_progress), rates
 
 
 def cycling_simulation(
-    parameter_values, protocol, *, v_min, v_max, charge_mode, base, var_pts=None, solver=None
+    parameter_values,
+    protocol,
+    *,
+    v_min,
+    v_max,
+    charge_mode,
+    base,
+    var_pts=None,
+    solver=None,
+    model_options=None,
 ) -> tuple[pybamm.Simulation, list[float]]:
     """The unsolved ``pybamm.Simulation`` of ``run_experiment`` and its cycle C-rates (a
     simulation solved again from other states keeps its built models and solver set-up)."""
@@ -144,12 +156,28 @@ def cycling_simulation(
         cycles += [_cycle_steps(current, v_min, v_max, charge_mode)] * n
         rates += [c_rate] * n
     sim = _simulation(
-        parameter_values, pybamm.Experiment(cycles), v_min, v_max, base, var_pts, solver
+        parameter_values,
+        pybamm.Experiment(cycles),
+        v_min,
+        v_max,
+        base,
+        var_pts,
+        solver,
+        model_options,
     )
     return sim, rates
 
 
-def _simulation(parameter_values, experiment, v_min, v_max, base, var_pts=None, solver=None):
+def _simulation(
+    parameter_values,
+    experiment,
+    v_min,
+    v_max,
+    base,
+    var_pts=None,
+    solver=None,
+    model_options=None,
+):
     parameter_values = parameter_values.copy()
     # the experiment's own limits end the steps; the model's cut-offs only bound the solver (an
     # as-assembled full cell may start below v_min)
@@ -161,7 +189,7 @@ def _simulation(parameter_values, experiment, v_min, v_max, base, var_pts=None, 
         }
     )
     return pybamm.Simulation(
-        model_for(parameter_values, base),
+        model_for(parameter_values, base, model_options),
         parameter_values=parameter_values,
         experiment=experiment,
         solver=solver or working_solver(),
@@ -280,6 +308,7 @@ def run_cycling(
     base: str = "SPMe",
     parameter_overrides: dict | None = None,
     show_progress: bool | None = None,
+    model_options: dict | None = None,
 ) -> tuple[pd.DataFrame, pybamm.Solution, pybamm.ParameterValues]:
     """``simulate_cycling`` that also returns the PyBaMM solution and parameter values."""
     _check_inputs(c_rate, cycles, formation_c_rate, formation_cycles, v_min, v_max, charge_mode)
@@ -296,6 +325,7 @@ def run_cycling(
         charge_mode=charge_mode,
         base=base,
         show_progress=show_progress,
+        model_options=model_options,
     )
     return summarise_cycles(solution, rates, parameter_values), solution, parameter_values
 
@@ -317,7 +347,8 @@ def simulate_cycling(
     Currents follow 1C = 250 mA/g of active powder; CC (or CCCV, hold to C/5) charge to ``v_max``,
     CC discharge to ``v_min`` [V]. Keyword ``options``: ``charge_mode`` ("CC"/"CCCV"), ``base``
     ("SPMe"/"SPM"/"DFN"), ``parameter_overrides`` (dict), ``show_progress`` (tqdm bar on stderr;
-    default for runs over 20 cycles when stderr is a terminal). If the cell can no longer
+    default for runs over 20 cycles when stderr is a terminal), ``model_options`` (dict of model
+    options, e.g. ``{"LRMO TM dissolution": "none"}``). If the cell can no longer
     complete a cycle, the rows end there. ``extrapolate=True`` jumps over cycles by adaptive
     inter-cycle extrapolation (``lrmo_cell.models.extrapolation.simulate_extrapolated``, which
     also takes ``tolerance`` and ``max_skip_cycles``) and adds the boolean column

@@ -1,10 +1,15 @@
 """Li and O inventories of the LRMO cell, and per-mass outputs for spectroscopy and DEMS.
 
-Li: both hosts' particles, the electrolyte, the counter electrode, Li left in the volume each
-host loses to densification, and Li in the Li2O2 on RuO2 (two per O2).
+Li: both hosts' particles, the electrolyte, the counter electrode (or the graphite with the Li its
+SEI, plating, escaped O2 and the Mn-catalysed SEI took), Li left in the volume each host loses
+to densification, and Li in the Li2O2 on RuO2 (two per O2).
 Lattice O: both hosts' active volume, the densified layer, and O2 dissolved, adsorbed, reduced
-(as Li2O2) and escaped. Each inventory is a state or a function
-of states, so the totals are conserved by construction; tests check them to 1e-8.
+(as Li2O2) and escaped.
+TM: the hosts' TMs (those of their volume, less what dissolved, ``tm_dissolution``), those of
+the densified layer (the TMs per lattice O of the volume oxygen loss destroyed: its O still in the
+layer and the O that left as O2), and in a full cell the dissolved TM in the electrolyte and in
+the graphite's SEI. Each inventory is a state or a function of states, so the totals are
+conserved by construction; tests check them to 1e-8.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import pybamm
 from .base import PositiveSubModel
 from .oxygen_loss import DENSIFIED
 from .released_oxygen import POOLS, pool_name
+from .tm_dissolution import DEPOSITED, IN_ELECTROLYTE, TOTAL_DISSOLVED
+from .tm_dissolution import LOST as LOST_TO_MN_SEI
 
 
 class Inventories(PositiveSubModel):
@@ -32,6 +39,7 @@ class Inventories(PositiveSubModel):
             "Loss of lithium to negative SEI on cracks [mol]",
             "Loss of lithium to negative lithium plating [mol]",
             "Loss of lithium to oxygen crossover [mol]",
+            LOST_TO_MN_SEI,
         ]
         return graphite + sum(variables[name] for name in losses if name in variables)
 
@@ -88,8 +96,18 @@ class Inventories(PositiveSubModel):
             * pybamm.Parameter("Secondary: Maximum concentration in positive electrode [mol.m-3]")
         )
         oxidised = holes / (eps_hosts * c_o)
+        # TMs per lattice O of the hosts' volume and of the volume lost to densification (its O
+        # in the layer, and the O that left as O2), less the TMs dissolved out of the hosts
+        tm_per_o = pybamm.Parameter("Transition metals per lattice oxygen")
+        tm_positive = tm_per_o * (lattice + densified + 2 * released) - variables[TOTAL_DISSOLVED]
+        tm_crossed = sum(
+            variables[name] for name in (IN_ELECTROLYTE, DEPOSITED) if name in variables
+        )
         variables.update(
             {
+                "Total transition metal in positive electrode [mol]": tm_positive,
+                "Total transition metal in all inventories [mol]": tm_positive + tm_crossed,
+                "Dissolved TM [umol.g-1]": 1e6 * variables[TOTAL_DISSOLVED] / mass_g,
                 "Total lithium in all inventories [mol]": li,
                 "Total lattice oxygen in hosts [mol]": lattice,
                 "Total oxygen in densified layer [mol]": densified,

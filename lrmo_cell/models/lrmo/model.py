@@ -15,7 +15,14 @@ option                             values (default first)           submodel
 "LRMO Li-deficient layer"          "true", "none"                   ``LiDeficientLayer``
 "LRMO RuO2 islands"                "true", "none"                   ``RuO2Islands``
 "LRMO electrolyte oxidation"       "Tafel", "none"                  ``ElectrolyteOxidation``
+"LRMO TM dissolution"              "Mn-catalysed SEI" (full cell),  ``TMDissolution`` and
+                                   "none" (half cell's default)     ``DissolvedTMCrossover``
 =================================  ===============================  =========================
+
+"LRMO TM dissolution" defaults to "Mn-catalysed SEI" in a full cell (graphite) and to "none" in
+a half cell, where it must stay "none": the Mn it dissolves acts through the graphite's SEI,
+which a Li metal counter electrode does not have (``tm_dissolution``), and so the half-cell sets
+and their calibration rows are exactly as without it.
 
 "LRMO kinetics" is "Marcus-Hush-Chidsey" (default) or "Butler-Volmer" (``couples``).
 Released oxygen (``ReleasedOxygen``) and the Li/O inventories (``Inventories``) are always there.
@@ -35,6 +42,7 @@ from . import (
     inventory,
     migration,
     oxygen_loss,
+    tm_dissolution,
     treatment,
 )
 from .base import OXYGEN, TM
@@ -63,7 +71,12 @@ MECHANISMS = {
         "Tafel": electrolyte_oxidation.ElectrolyteOxidation,
         "none": electrolyte_oxidation.NoElectrolyteOxidation,
     },
+    "LRMO TM dissolution": {
+        "Mn-catalysed SEI": tm_dissolution.TMDissolution,
+        "none": tm_dissolution.NoTMDissolution,
+    },
 }
+TM_DISSOLUTION = "LRMO TM dissolution"
 
 
 KINETICS = ("Marcus-Hush-Chidsey", "Butler-Volmer")
@@ -72,14 +85,21 @@ KINETICS = ("Marcus-Hush-Chidsey", "Butler-Volmer")
 def split_options(options: dict | None) -> tuple[dict, dict]:
     """(PyBaMM options, LRMO mechanism options with defaults); bad LRMO options raise."""
     options = dict(options or {})
+    half_cell = options.get("working electrode", "both") == "positive"
     lrmo = {}
     for key, choices in MECHANISMS.items():
-        value = options.pop(key, next(iter(choices)))
+        default = "none" if key == TM_DISSOLUTION and half_cell else next(iter(choices))
+        value = options.pop(key, default)
         if value not in choices:
             raise pybamm.OptionError(
                 f"option {key!r} must be one of {', '.join(map(repr, choices))}, got {value!r}"
             )
         lrmo[key] = value
+    if half_cell and lrmo[TM_DISSOLUTION] != "none":
+        raise pybamm.OptionError(
+            f"option {TM_DISSOLUTION!r} must be 'none' in a half cell (working electrode "
+            "'positive'): the dissolved Mn acts through a graphite SEI"
+        )
     lrmo["LRMO kinetics"] = options.pop("LRMO kinetics", KINETICS[0])
     if lrmo["LRMO kinetics"] not in KINETICS:
         raise pybamm.OptionError(
@@ -167,8 +187,15 @@ class _LRMOMixin:
             self.submodels["electrolyte oxidation products"] = (
                 electrolyte_oxidation.ElectrolyteOxidationProductsReduction(param, options)
             )
+        tm_crossover = not half_cell and self.lrmo_options[TM_DISSOLUTION] != "none"
+        if tm_crossover:
+            self.submodels["dissolved TM crossover"] = tm_dissolution.DissolvedTMCrossover(
+                param, options
+            )
         self.submodels["inventories"] = inventory.Inventories(param, options, x_av)
-        self.submodels["total interface"] = electrode.LRMOTotalInterfacialCurrent(param, options)
+        self.submodels["total interface"] = electrode.LRMOTotalInterfacialCurrent(
+            param, options, extra_negative=(tm_dissolution.REACTION,) if tm_crossover else ()
+        )
         if half_cell and options["SEI"] in ("none", "constant"):
             electrode.set_explicit_lithium_metal_submodels(self)
 
