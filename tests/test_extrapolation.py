@@ -215,15 +215,23 @@ def _steady_cycle(number, change=STATE_RATE, q_offset=0.0):
     )
 
 
-def _landing_error(skip, first_offset=0.0, second_offset=0.0, first_change=STATE_RATE):
+def _landing_error(
+    skip, first_offset=0.0, second_offset=0.0, first_change=STATE_RATE, lead_offset=0.0
+):
     """The error ratio of a jump of ``skip`` cycles from cycle 10 of the steady cell, its two
-    landing rows' capacity off the course by the offsets given."""
-    lead = _Slope(_steady_cycle(10), 10, _Slope(_steady_cycle(9), 9))
+    landing rows' capacity off the course by the offsets given, and the lead's last two rows
+    by ``lead_offset`` up and down."""
+    lead = _Slope(
+        _steady_cycle(9, q_offset=lead_offset),
+        _steady_cycle(10, q_offset=-lead_offset),
+        10,
+        _Slope(_steady_cycle(8, q_offset=-lead_offset), _steady_cycle(9, q_offset=lead_offset), 9),
+    )
     distance = skip + 2
     first = _steady_cycle(10 + skip + 1, first_change, first_offset)
     second = _steady_cycle(10 + distance, 2 * STATE_RATE - first_change, second_offset)
-    new = _Slope(second, 10 + distance, lead, distance, _steady_cycle(10).row)
-    return lead.error_ratio(skip, np.array([True]), first, new, TOLERANCE)
+    new = _Slope(first, second, 10 + distance, lead, distance)
+    return lead.error_ratio(skip, np.array([True]), new, TOLERANCE)
 
 
 @pytest.mark.parametrize("skip", [2, 40])
@@ -240,11 +248,18 @@ def test_a_scatter_that_alternates_over_the_two_landing_cycles_is_no_error(skip)
     assert _landing_error(skip, first_change=1.3 * STATE_RATE) == pytest.approx(0.0, abs=1e-9)
 
 
+@pytest.mark.parametrize("skip", [2, 40])
+def test_an_alternation_before_the_jump_sets_no_false_trend(skip):
+    # the lead's last rows alternating by 0.66 % (the full cell's late-ending charges): set
+    # against the pair's mean, a landing on the cell's course is on the jump's course too
+    assert _landing_error(skip, lead_offset=0.0033 * Q0) == pytest.approx(0.0, abs=1e-9)
+
+
 def test_one_cycle_off_its_course_counts_once_whatever_the_jump():
     # a single landing row off by delta: the two rows' mean is off by delta / 2, the columns'
-    # error itself (relative to that row), not skip / 2 times a trend's gap
+    # error itself (relative to that mean), not skip / 2 times a trend's gap
     delta = 0.004 * Q0
     for skip in (2, 38):
-        value = Q0 + Q_RATE * (12 + skip) + delta
+        value = Q0 + Q_RATE * (11.5 + skip) + delta / 2
         expected = delta / 2 / value / TOLERANCE
         assert _landing_error(skip, 0.0, delta) == pytest.approx(expected, rel=1e-6)
