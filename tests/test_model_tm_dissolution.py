@@ -127,10 +127,11 @@ def test_lithium_lost_grows_with_the_deposited_mn(cycled):
     per_cycle = [cycle[LOST].entries[-1] - cycle[LOST].entries[0] for cycle in solution.cycles]
     c3 = per_cycle[1:]
     assert all(later > earlier for earlier, later in zip(c3, c3[1:], strict=False))
-    # and PyBaMM's count of Li lost to side reactions includes it
+    # and PyBaMM's count of Li lost to side reactions includes it, beside its own SEI's
     side = solution["Total lithium lost to side reactions [mol]"].entries[-1]
     others = (
-        solution["Loss of lithium to oxygen crossover [mol]"].entries[-1]
+        solution["Loss of lithium to negative SEI [mol]"].entries[-1]
+        + solution["Loss of lithium to oxygen crossover [mol]"].entries[-1]
         + solution["Loss of lithium to Li2O2 on RuO2 [mol]"].entries[-1]
     )
     assert side == pytest.approx(others + lost[-1], rel=1e-9)

@@ -75,12 +75,19 @@ def _check_inputs(c_rate, cycles, formation_c_rate, formation_cycles, v_min, v_m
             raise InputError(message)
 
 
+# a full cell's graphite grows PyBaMM's SEI, with the set's parameters (OKane2022's)
+FULL_CELL_OPTIONS = {"SEI": "solvent-diffusion limited"}
+
+
 def model_for(parameter_values, base: str = "SPMe", model_options: dict | None = None):
-    """The LRMO model for a set: a half cell (Li metal) or a full cell (graphite), with any
-    further model ``model_options`` (e.g. ``{"LRMO TM dissolution": "none"}``). Built afresh on
-    every call (0.15 s), so no two simulations share a model a caller may have changed."""
-    working = "both" if "Negative particle radius [m]" in parameter_values else "positive"
-    return LRMO({**(model_options or {}), "working electrode": working}, base=base)
+    """The LRMO model for a set: a half cell (Li metal) or a full cell (graphite, with
+    ``FULL_CELL_OPTIONS``), with any further model ``model_options`` (e.g. ``{"LRMO TM
+    dissolution": "none"}``, ``{"SEI": "none"}``). Built afresh on every call (0.15 s), so no
+    two simulations share a model a caller may have changed."""
+    full_cell = "Negative particle radius [m]" in parameter_values
+    options = {**(FULL_CELL_OPTIONS if full_cell else {}), **(model_options or {})}
+    options["working electrode"] = "both" if full_cell else "positive"
+    return LRMO(options, base=base)
 
 
 def working_solver() -> pybamm.BaseSolver:
