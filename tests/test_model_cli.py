@@ -15,6 +15,8 @@ CYCLE_KEYS = {
     "median_discharge_voltage_V",
     "mean_discharge_voltage_V",
     "discharge_energy_Wh_per_kg",
+    "charge_energy_Wh_per_kg",
+    "energy_efficiency",
     "oxygen_released_umol_per_g",
 }
 
@@ -35,6 +37,12 @@ def test_simulate_json_lists_formation_and_cycling_numbered_from_one(capsys):
         assert c["coulombic_efficiency"] == pytest.approx(
             c["discharge_capacity_mAh_per_g"] / c["charge_capacity_mAh_per_g"], rel=1e-9
         )
+        # charge runs above the discharge's voltage (overpotential, the oxygen couple's
+        # hysteresis), so the energy comes back less completely than the charge
+        assert c["energy_efficiency"] < c["coulombic_efficiency"]
+        # ... and the charge's energy per capacity is a voltage inside the window
+        mean_charge_v = c["charge_energy_Wh_per_kg"] / c["charge_capacity_mAh_per_g"]
+        assert c["mean_discharge_voltage_V"] < mean_charge_v < 4.8
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,8 @@ COLUMNS = (
     "median_discharge_voltage_V",
     "mean_discharge_voltage_V",
     "discharge_energy_Wh_per_kg",
+    "charge_energy_Wh_per_kg",
+    "energy_efficiency",
     "oxygen_released_umol_per_g",
 )
 # coarse meshes keep the state small; tests/test_model_mesh.py checks they are converged
@@ -261,7 +263,14 @@ def _cycle_row(steps, number: int, c_rate: float, mass_g: float) -> dict:
     charge = [s for s in steps if s["current"].mean() < 0]
     discharge = [s for s in steps if s["current"].mean() > 0]
     q_ch = sum(abs(s["capacity"][-1] - s["capacity"][0]) for s in charge)
-    row = {"cycle": number, "c_rate": c_rate, "charge_capacity_mAh_per_g": 1000 * q_ch / mass_g}
+    # a charge step's capacity falls as it charges, so its energy integral comes out negative
+    e_ch = -sum(float(np.trapezoid(s["voltage"], s["capacity"])) for s in charge)
+    row = {
+        "cycle": number,
+        "c_rate": c_rate,
+        "charge_capacity_mAh_per_g": 1000 * q_ch / mass_g,
+        "charge_energy_Wh_per_kg": 1000 * e_ch / mass_g,
+    }
     if discharge:
         step = discharge[-1]
         q = step["capacity"] - step["capacity"][0]
@@ -274,6 +283,7 @@ def _cycle_row(steps, number: int, c_rate: float, mass_g: float) -> dict:
             median_discharge_voltage_V=float(np.interp(q_dis / 2, q, v)),
             mean_discharge_voltage_V=energy_wh / q_dis if q_dis > 0 else float("nan"),
             discharge_energy_Wh_per_kg=1000 * energy_wh / mass_g,
+            energy_efficiency=energy_wh / e_ch if e_ch > 0 else float("nan"),
         )
     row["oxygen_released_umol_per_g"] = float(steps[-1]["released"][-1] - steps[0]["released"][0])
     return row

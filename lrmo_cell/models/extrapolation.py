@@ -53,24 +53,24 @@ states the built model's equations read):
 
 Slow states, read off each pair of consecutive full cycles: a state is slow when its change per
 cycle is at most ``SETTLING_RATIO`` of its scale (its value, or the part of its swing within the
-cycle that it returns, whichever is larger), which keeps out states still settling (the
-unactivated Li2MnO3 share decaying by e-folds after formation); a state that moves one way by a
-steady amount every cycle (a migrated share growing from zero) is slow however large
-that amount is against its value. Any other state is slow only when its change is also steady:
-the last two changes agree to within ``STEADY_RATIO`` and, after a jump, the change has the
-sign the jump assumed for it. A state that relaxes towards a course the others set (the
-oxidisable surface oxygen, between its loss at the top of charge and its refill) is put off
-that course by a jump; extrapolated along its way back, it overshoots, and further every jump,
-an oscillation that perturbs what it drives (jumped so, the full cell's surface oxygen ended
-10-20 times its swing within a cycle off the full simulation's, and the TM migration it drives
-changed by 20 % from one landing to the next, which kept the steps short). Held, it relaxes
-back. A state that swings and ends the cycle at the edge of the range it swept sits at a
-cut-off or a bound (a full particle, a hysteresis branch): drifting out of that range
-unsteadily, its change is solver noise that a jump would push past the bound; drifting back
-into the range, it is slow even when unsteady: the lithium of a particle full at the end of
-discharge is part of the cell's inventory, which no cycle restores, and held it fell behind by
-the drift of every cycle jumped (the full cell's mean discharge voltage 0.5 % low after 450
-cycles).
+cycle that it returns, whichever is larger), which keeps out states still settling (the unactivated
+Li2MnO3 share decaying by e-folds after formation); a state that moves one way by a steady amount
+every cycle (a migrated share growing from zero) is slow however large that amount is against its
+value. Any other state is slow only when its change is also steady: the last two changes agree to
+within ``STEADY_RATIO`` (after a jump, the change over the second cycle and the one the jump
+assumed there: the first cycle after it carries the settling of the states held) and, after a jump,
+the change has the sign the jump assumed for it. A state that relaxes towards a course the others
+set (the oxidisable surface oxygen, between its loss at the top of charge and its refill) is put
+off that course by a jump; extrapolated along its way back, it overshoots, and further every jump,
+an oscillation that perturbs what it drives (jumped so, the full cell's surface oxygen ended 10-20
+times its swing within a cycle off the full simulation's, and the TM migration it drives changed by
+20 % from one landing to the next, which kept the steps short). Held, it relaxes back. A state that
+swings and ends the cycle at the edge of the range it swept sits at a cut-off or a bound (a full
+particle, a hysteresis branch): drifting out of that range unsteadily, its change is solver noise
+that a jump would push past the bound; drifting back into the range, it is slow even when unsteady:
+the lithium of a particle full at the end of discharge is part of the cell's inventory, which no
+cycle restores, and held it fell behind by the drift of every cycle jumped (the full cell's mean
+discharge voltage 0.5 % low after 450 cycles).
 
 Rows: every simulated cycle has its row as ``simulate_cycling`` makes it (``extrapolated``
 False); a cycle jumped over gets every column interpolated linearly in cycle number between the
@@ -173,7 +173,11 @@ def _slow_states(first: _Cycle, second: _Cycle, assumed: np.ndarray | None = Non
     # way (a degradation state, a counter), whose change is then set against its value
     excursion = second.swing - drift
     small = drift <= SETTLING_RATIO * np.maximum(np.abs(second.end), excursion)
-    change = np.abs(second.slope - first.slope)
+    # after a jump, against the change the jump assumed: the first cycle after it carries the
+    # settling of the states held, not the trend (the full cell's graphite, empty at the end of
+    # discharge and losing Li to the SEI, settled by up to 15 times its trend there and was
+    # held for it, so the jumps left its Li in place and missed the fade's knee by 3 %)
+    change = np.abs(second.slope - (first.slope if assumed is None else assumed))
     steady = change <= STEADY_RATIO * drift
     if assumed is not None:
         # a change against the one the jump assumed: the state overshot the course it relaxes

@@ -160,6 +160,14 @@ def predictions(runs: dict) -> pd.DataFrame:
                 "unit": "-",
             }
         )
+        for label, row in (("first C/3 cycle", 1), ("last cycle", -1)):
+            rows.append(
+                {
+                    "prediction": f"Ru-1 || graphite: energy efficiency, {label}",
+                    "value": full["energy_efficiency"].iloc[row],
+                    "unit": "-",
+                }
+            )
     return pd.DataFrame(rows)
 
 
