@@ -40,18 +40,20 @@ verified: on delithiated graphite Mn is dispersed Mn2+ in the inner SEI, on lith
 it is reduced). So deposition carries no current either; the two Li+ the exchange frees stay in
 the electrolyte and remain cyclable (the model's single-cation electrolyte does not track the
 Mn2+ in transit, which is 1e-5 of its Li+). k_dep = D / L^2 with L the separator and graphite
-(~50 um) and D ~ 3e-10 m2/s for a solvated Mn2+ (assumed, a third of the electrolyte's Li+
-diffusivity): k_dep ~ 0.1 s-1, fast next to dissolution, so nearly all of the dissolved TM sits
-on the graphite.
+(~50 um) and D ~ 3e-10 m2/s for a solvated Mn2+ (assumed, the order of the electrolyte's salt
+diffusivity, no tortuosity factor): k_dep ~ 0.1 s-1, fast next to dissolution, so nearly all
+of the dissolved TM sits on the graphite.
 
 Catalysed SEI. Deposited Mn makes the graphite's SEI grow: the loss of cyclable Li in the SEI is
 the aging mechanism of dissolved Ni, Mn and Co alike, larger with Mn (Jung 2019), and the Li
 lost far exceeds the two Li a Mn2+/Li+ exchange would take (Tsunekawa H. et al., J. Electrochem.
 Soc. 149 (2002) A1326, doi:10.1149/1.1502686: "capacity losses estimated from quantities of Mn
 deposition on the graphite, assuming a Mn2+-Li+ exchange process, appear negligible when
-compared with the experimental findings"); Joshi T. et al., J. Electrochem. Soc. 161 (2014)
-A1915, doi:10.1149/2.0861412jes: the negative electrode's SEI resistance rises with the
-dissolved TM concentration. Each deposited Mn therefore turns over electrolyte reduction
+compared with the experimental findings"). (The SEI resistance that also rises with the
+dissolved TM concentration, Joshi T. et al., J. Electrochem. Soc. 161 (2014) A1915,
+doi:10.1149/2.0861412jes, is not modelled: this SEI takes Li, it adds no film.) The turnover
+is linear in time at a like lithiation, so with a deposit that grows linearly the Li lost grows
+quadratically with the cycle number. Each deposited Mn therefore turns over electrolyte reduction
 catalytically, using the electrons of the lithiated graphite (Shkrob 2014: reduced only there):
 
     dn_Li/dt = k_cat x_n f_Mn N_dep                 [mol Li.s-1],
