@@ -147,7 +147,7 @@ def test_none_is_the_cell_without_the_mechanism():
     zero_rates = values.copy()
     zero_rates.update(
         {
-            "TM dissolution rate at 4.6 V [mol.m-3.s-1]": 0.0,
+            "TM dissolution rate constant at 4.6 V [s-1]": 0.0,
             "Mn-catalysed SEI rate constant [s-1]": 0.0,
         }
     )

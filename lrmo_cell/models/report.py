@@ -159,7 +159,10 @@ def predictions(runs: dict) -> pd.DataFrame:
         v_max=4.6,
         model_options={"LRMO TM dissolution": "none"},
     )
-    for frame, label in ((full, ""), (without_mn, " without the Mn-catalysed SEI (assumed rates)")):
+    for frame, label in (
+        (full, ""),
+        (without_mn, " without the Mn-catalysed SEI (its rates assumed)"),
+    ):
         if len(frame) > 1:
             rows.append(
                 {

@@ -12,10 +12,12 @@ Institut OEMS abstract, IMLB 2016 paper 74629, ecs.confex.com), so the rate is w
 ``electrolyte_oxidation``'s, a Tafel law in decades per electrode volume, referred to the 4.6 V
 onset:
 
-    r_d = k_d 10^((dphi - 4.6 V) / b_d)            [mol TM.m-3.s-1],
+    r_d = k_d c_TM 10^((dphi - 4.6 V) / b_d)       [mol TM.m-3.s-1],
 
-dphi the surface potential difference (the electrode's potential vs Li), k_d the rate at 4.6 V
-and b_d its potential per decade. The TMs leave in the host's own ratio (Jung 2019), so the Mn
+dphi the surface potential difference (the electrode's potential vs Li), k_d the share of the
+hosts' TMs that dissolves per second at 4.6 V [s-1], c_TM the hosts' TMs per electrode volume
+(TMs per lattice O x lattice O concentration x the hosts' volume fractions) and b_d the
+potential per decade. The TMs leave in the host's own ratio (Jung 2019), so the Mn
 share of what dissolves is the host's, Mn / (Mn + Ni + Co) = 0.555 / 0.793 = 0.70 for
 Li1.20Mn0.555Ni0.158Co0.080O2. At 4.2 V, 0.4 V below the onset, r_d is 10^(-0.4 / b_d) of its
 4.6 V value (2e-3 for b_d = 0.15 V).
@@ -106,10 +108,21 @@ class TMDissolution(PositiveSubModel):
 
     def get_coupled_variables(self, variables):
         delta_phi = self.local(variables, "surface potential difference [V]")
-        k_d = pybamm.Parameter("TM dissolution rate at 4.6 V [mol.m-3.s-1]")
+        k_d = pybamm.Parameter("TM dissolution rate constant at 4.6 V [s-1]")
         decade = pybamm.Parameter("TM dissolution Tafel slope [V]")
+        # per TM of the hosts still there (their volume, which loss of active material shrinks),
+        # so that a design's active fraction and a cell's losses scale what dissolves
+        hosts = sum(
+            self.local(variables, f"{phase} active material volume fraction")
+            for phase in ("primary", "secondary")
+        )
+        host_tm = (
+            pybamm.Parameter("Transition metals per lattice oxygen")
+            * pybamm.Parameter("Lattice oxygen concentration [mol.m-3]")
+            * hosts
+        )
         variables.update(
-            self.electrode_variables(RATE, k_d * 10 ** ((delta_phi - ONSET_V) / decade))
+            self.electrode_variables(RATE, k_d * host_tm * 10 ** ((delta_phi - ONSET_V) / decade))
         )
         variables[TOTAL_RATE] = self.integrate(self.local(variables, RATE))
         variables[TOTAL_DISSOLVED] = self.integrate(self.local(variables, DISSOLVED))
