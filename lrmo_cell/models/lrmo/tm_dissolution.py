@@ -25,7 +25,7 @@ Li1.20Mn0.555Ni0.158Co0.080O2. At 4.2 V, 0.4 V below the onset, r_d is 10^(-0.4 
 Stoichiometry and what the host keeps. A dissolved TM is debited from the host's TM inventory
 (``DISSOLVED``, mol per m3 of electrode). Its Li sites are not removed (no loss of active
 material) and the host keeps its Li: the amount is of order 1e-3 of the host's TMs after
-hundreds of cycles (this set: 0.1 % after 450 C/3 cycles), so the volume it frees is a 1e-3
+hundreds of cycles (this set: 0.08 % after 450 C/3 cycles), so the volume it frees is a 1e-3
 change of the hosts' capacity, below what the model's other losses resolve, and its Li and
 lattice O stay counted with the host (the O and Li inventories stay closed either way). The
 electrons that reduce the lattice's Mn4+ to soluble Mn2+ come from the electrolyte's oxidation
