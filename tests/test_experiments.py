@@ -220,8 +220,10 @@ def ru1_gitt():
 
 def test_gitt_frame_is_the_standard_measured_frame(ru1_gitt):
     frame = ru1_gitt
-    assert list(frame.columns) == ["time_s", "current_A", "voltage_V", "step", "cycle"]
-    pd.testing.assert_frame_equal(check_timeseries(frame), frame)
+    standard = ["time_s", "current_A", "voltage_V", "step", "cycle"]
+    # the standard columns a cycler's file has, then the model's Li of each couple's hosts
+    assert list(frame.columns) == [*standard, "tm_couple_li_mol", "oxygen_couple_li_mol"]
+    pd.testing.assert_frame_equal(check_timeseries(frame), frame[standard])
     check_sign_convention(frame)  # discharge-positive: a charge pulse raises the voltage
     pulses = detect_pulses(frame)
     assert len(pulses) == 5
@@ -243,6 +245,22 @@ def test_gitt_relaxes_after_each_charge_pulse(ru1_gitt):
         # falls towards the OCV, never back up by more than 10 uV (a tenth of a cycler's
         # resolution; the solver's relative tolerance on 4 V is 0.4 mV)
         assert np.all(np.diff(rest) <= 1e-5)
+
+
+def test_gitt_pulses_draw_on_the_tm_couple_first_and_on_the_oxygen_couple_on_the_plateau():
+    """The as-made first charge empties the TM couple (OCP up to ~4.1 V here) before the oxygen
+    couple's activation plateau: the pulses' oxygen-couple share goes from nil to nearly all,
+    once, and Li is conserved between the couples (shares within [0, 1]); a cycler's frame,
+    without the model's columns, gets no share."""
+    values = lab.parameter_values("Ru-1")
+    frame = ex.gitt("Ru-1", pulse_c_rate=0.2, pulse_s=1800, rest_s=600)
+    table = ex.gitt_table(frame, lab.particle_radius_m(values))
+    share = table["oxygen_couple_share"].to_numpy()
+    assert share[0] < 0.01 and share[-1] > 0.9
+    assert np.all((share > -1e-6) & (share < 1 + 1e-6))
+    assert np.count_nonzero(np.diff(share > 0.5)) == 1
+    standard = check_timeseries(frame)
+    assert "oxygen_couple_share" not in ex.gitt_table(standard, lab.particle_radius_m(values))
 
 
 def test_gitt_table_gives_back_the_diffusivity_of_an_ideal_pulse():

@@ -18,6 +18,12 @@ from . import _inputs
 from . import _model as lab
 
 TABLE_COLUMNS = ("voltage_V", "overpotential_V", "diffusivity_m2_per_s")
+# the Li of each couple's hosts, so that a model-made titration says which couple each pulse
+# drew on
+COUPLE_LITHIUM = {
+    "tm_couple_li_mol": "Total lithium in primary phase in positive electrode [mol]",
+    "oxygen_couple_li_mol": "Total lithium in secondary phase in positive electrode [mol]",
+}
 DIRECTIONS = ("charge", "discharge")
 
 
@@ -41,7 +47,9 @@ def gitt(
     titrates its discharge down to ``v_min``, the frame then starting at the rest after that
     charge. ``pulses``: the number of pulses (default: as many as it takes); a pulse that
     reaches the voltage limit is the last, with its rest. ``step`` counts the steps, ``cycle``
-    the pulses (0: the rest before the first)."""
+    the pulses (0: the rest before the first). The model's own columns ``tm_couple_li_mol``
+    and ``oxygen_couple_li_mol`` [mol], the Li of each couple's hosts, say which couple a
+    pulse drew on (``gitt_table``'s ``oxygen_couple_share``); a cycler's file has none."""
     values = lab.parameter_values(sample)
     c_rate = _inputs.c_rate("pulse_c_rate", pulse_c_rate)
     pulse_s = _inputs.positive("pulse_s", pulse_s, 86400.0, " s")
@@ -82,6 +90,10 @@ def gitt(
                         "voltage_V": lab.voltage_V(step),
                         "step": step_number,
                         "cycle": number,
+                        **{
+                            column: lab.entries(step, name)
+                            for column, name in COUPLE_LITHIUM.items()
+                        },
                     }
                 )
             )
@@ -100,13 +112,15 @@ def gitt_table(frame: pd.DataFrame, particle_radius_m: float) -> pd.DataFrame:
     Weppner-Huggins diffusivity ``diffusivity_m2_per_s`` [m2/s] for spheres of
     ``particle_radius_m`` (``lrmo_cell.fitting.gitt.pulse_table``; its assumptions, a pulse
     short against R^2/D among them, are in ``weppner_huggins_diffusivity``). More columns:
-    ``pulse``, ``current_A``, ``dEs_V``, ``dEt_V``, ``ir_drop_V``. For half cells: in a full
-    cell the voltage mixes both electrodes."""
+    ``pulse``, ``current_A``, ``dEs_V``, ``dEt_V``, ``ir_drop_V``, and for a model-made frame
+    ``oxygen_couple_share``, the share of the pulse's Li exchange that the oxygen couple's
+    hosts took (over the pulse and its rest). For half cells: in a full cell the voltage mixes
+    both electrodes."""
     from lrmo_cell.fitting.gitt import detect_pulses, pulse_table
     from lrmo_cell.fitting.readers import check_timeseries
 
     radius = _inputs.positive("particle_radius_m", particle_radius_m, 1e-3, " m")
-    frame = check_timeseries(frame, "GITT frame")
+    frame_in, frame = frame, check_timeseries(frame, "GITT frame")
     pulses = detect_pulses(frame, source="GITT frame")
     # the stoichiometry columns of pulse_table are left out of this table, so the electrode
     # capacity and the starting stoichiometry it asks for only need to be finite
@@ -117,4 +131,13 @@ def gitt_table(frame: pd.DataFrame, particle_radius_m: float) -> pd.DataFrame:
     table["overpotential_V"] = -np.sign(table["current_A"]) * (v_end - table["ocv_end_V"])
     table["diffusivity_m2_per_s"] = table["D_WH_m2_per_s"]
     extra = ["pulse", "current_A", "dEs_V", "dEt_V", "ir_drop_V"]
+    if set(COUPLE_LITHIUM) <= set(frame_in):
+        tm, oxygen = (frame_in[column].to_numpy() for column in COUPLE_LITHIUM)
+        # from the rest before the pulse to the end of the rest after it, so that Li moving
+        # between the couples while they relax counts where it settles
+        start = pulses["i_start"].to_numpy()
+        end = np.r_[start[1:], len(tm) - 1]
+        d_tm, d_oxygen = tm[end] - tm[start], oxygen[end] - oxygen[start]
+        table["oxygen_couple_share"] = d_oxygen / (d_tm + d_oxygen)
+        extra.append("oxygen_couple_share")
     return table[[*TABLE_COLUMNS, *extra]]
