@@ -160,7 +160,6 @@ _NON_NEGATIVE_UNITS = {
     "s-1",
     "m.s-1",
     "m3.mol-1.s-1",
-    "mol.m-3.s-1",
     "A.m-2",
     "A.m-3",
     "W.m-2.K-1",
