@@ -72,6 +72,14 @@ class PositiveSubModel(pybamm.BaseSubModel):
             return variables[f"X-averaged positive electrode {name}"]
         return variables[f"Positive electrode {name}"]
 
+    def hosts_volume_fraction(self, variables: dict) -> pybamm.Symbol:
+        """Both couples' host volume fraction where this submodel's states live (what loss of
+        active material leaves of the LRMO)."""
+        return sum(
+            self.local(variables, f"{phase} active material volume fraction")
+            for phase in ("primary", "secondary")
+        )
+
     def electrode_variables(self, name: str, value: pybamm.Symbol) -> dict:
         """``value`` (local to this submodel's states) as the full and X-averaged variables."""
         if self.x_average:

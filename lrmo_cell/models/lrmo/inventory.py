@@ -49,9 +49,7 @@ class Inventories(PositiveSubModel):
 
     def get_coupled_variables(self, variables):
         c_o = pybamm.Parameter("Lattice oxygen concentration [mol.m-3]")
-        eps = self.local(variables, "primary active material volume fraction") + self.local(
-            variables, "secondary active material volume fraction"
-        )
+        eps = self.hosts_volume_fraction(variables)
         pools = {p: self.integrate(self.local(variables, pool_name(p))) for p in POOLS}
         released = sum(pools.values())
         lattice = self.integrate(eps * c_o)

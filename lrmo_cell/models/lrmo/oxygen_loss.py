@@ -84,9 +84,7 @@ class SurfaceOxygenLoss(PositiveSubModel):
         c_max_o = pybamm.Parameter(
             "Secondary: Maximum concentration in positive electrode [mol.m-3]"
         )
-        eps = self.local(variables, "primary active material volume fraction") + self.local(
-            variables, "secondary active material volume fraction"
-        )
+        eps = self.hosts_volume_fraction(variables)
         # the logistic 1 / (1 + exp(-z)) in its overflow-free form
         holes = (1 + pybamm.tanh(F * (delta_phi - shell) / (2 * w_act * R * T))) / 2
         r_rel = a_o * k_loss * gamma * theta * holes**2 / 2

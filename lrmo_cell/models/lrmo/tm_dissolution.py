@@ -112,14 +112,10 @@ class TMDissolution(PositiveSubModel):
         decade = pybamm.Parameter("TM dissolution Tafel slope [V]")
         # per TM of the hosts still there (their volume, which loss of active material shrinks),
         # so that a design's active fraction and a cell's losses scale what dissolves
-        hosts = sum(
-            self.local(variables, f"{phase} active material volume fraction")
-            for phase in ("primary", "secondary")
-        )
         host_tm = (
             pybamm.Parameter("Transition metals per lattice oxygen")
             * pybamm.Parameter("Lattice oxygen concentration [mol.m-3]")
-            * hosts
+            * self.hosts_volume_fraction(variables)
         )
         variables.update(
             self.electrode_variables(RATE, k_d * host_tm * 10 ** ((delta_phi - ONSET_V) / decade))
