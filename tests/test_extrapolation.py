@@ -105,6 +105,22 @@ def test_the_full_cells_fade_knee_is_followed(full_cell_runs):
     np.testing.assert_allclose(retention(fast), knee, rtol=0.002)
 
 
+def test_no_rows_coulombic_efficiency_is_above_one(full_cell_runs):
+    """A full cell at C/3 loses 1e-5 to 8e-5 of its charge per cycle to its side reactions (full
+    run, cycles 3-301), and no row may show it gaining charge. The first cycle after a jump
+    starts from held fast states and its charge settles them: its CE was off by up to 3e-3,
+    above 1, and the rows interpolated towards it shared that. Every row after formation below
+    1 and within 1e-4 of the full run's (measured: 5.2e-5, where the full run's own CE
+    alternates by 4e-5 from cycle to cycle with the late charge end every second cycle)."""
+    full, fast = full_cell_runs
+    after_formation = slice(2, None)
+    ce = fast["coulombic_efficiency"].to_numpy()[after_formation]
+    ce_full = full["coulombic_efficiency"].to_numpy()[after_formation]
+    assert np.max(1 - ce_full) > 5e-5  # the side reactions are there to be followed
+    assert np.all(ce < 1)
+    np.testing.assert_allclose(ce, ce_full, rtol=0, atol=1e-4)
+
+
 def test_simulate_json_keeps_its_keys_and_marks_extrapolated_cycles(capsys):
     assert main(["simulate", "Ru-1", "--cycles", "12", "--extrapolate", "--json"]) == 0
     cycles = json.loads(capsys.readouterr().out)["cycles"]
