@@ -11,13 +11,17 @@ by ``--cycles``) is printed for each, and both run the 1C cycles without the for
 yardstick's protocol in earlier versions of this script, which gave the LRMO model one cycle and
 two step models more to build). Each run is repeated ``--repeat`` times, interleaved, and the
 fastest and slowest are shown: on shared machines a single run can be off by a second or two.
-Last, the cost of one more 1C cycle of the DFN beside the SPMe's.
+Then both again with IDAKLU's "compile" option (``simulate_cycling(..., compiled=True)``: the
+models evaluated by C code gcc builds ahead of time): first cold, in a new build cache, so the
+build is in the time, then warm (the build kept), and the ratio of the warm runs. Last, the cost
+of one more 1C cycle of the DFN beside the SPMe's.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 import time
 
 os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
@@ -29,9 +33,12 @@ def _timed(function):
     return time.perf_counter() - start, result
 
 
-def stock_degradation_cycles(cycles: int, formation: bool = True) -> tuple[float, int]:
+def stock_degradation_cycles(
+    cycles: int, formation: bool = True, compiled: bool = False
+) -> tuple[float, int]:
     """Seconds for (a 0.1C formation cycle and) ``cycles`` 1C cycles of SPMe + SEI + LAM
-    (OKane2022), IDAKLU, and the number of cycles it completed."""
+    (OKane2022), IDAKLU at its defaults (``compiled``: with its "compile" option), and the
+    number of cycles it completed."""
     import pybamm
 
     model = pybamm.lithium_ion.SPMe(
@@ -43,7 +50,7 @@ def stock_degradation_cycles(cycles: int, formation: bool = True) -> tuple[float
         model,
         parameter_values=pybamm.ParameterValues("OKane2022"),
         experiment=pybamm.Experiment(steps),
-        solver=pybamm.IDAKLUSolver(),
+        solver=pybamm.IDAKLUSolver(options={"compile": compiled}),
     )
     seconds, solution = _timed(sim.solve)
     return seconds, len(solution.cycles)
@@ -59,7 +66,7 @@ def main() -> None:
 
     from lrmo_cell.models.cycling import simulate_cycling
 
-    def lrmo(cycles, formation_cycles=1, base="SPMe"):
+    def lrmo(cycles, formation_cycles=1, base="SPMe", compiled=False):
         return simulate_cycling(
             args.sample,
             1.0,
@@ -67,6 +74,7 @@ def main() -> None:
             formation_cycles=formation_cycles,
             base=base,
             show_progress=False,
+            compiled=compiled,
         )
 
     keys = ("lrmo_0", "lrmo_n", "lrmo_bare", "stock_0", "stock_n", "stock_bare")
@@ -101,6 +109,24 @@ def main() -> None:
         "LRMO / yardstick, fastest runs: "
         f"{min(times['lrmo_n']) / min(times['stock_n']):.2f} with the formation cycle, "
         f"{min(times['lrmo_bare']) / min(times['stock_bare']):.2f} without"
+    )
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ["PYBAMM_CASADI_AOT_CACHE"] = cache
+        lrmo_cold = _timed(lambda: lrmo(args.cycles, compiled=True))[0]
+        stock_cold = stock_degradation_cycles(args.cycles, compiled=True)[0]
+        lrmo_warm, stock_warm = [], []
+        for _ in range(args.repeat):
+            lrmo_warm.append(_timed(lambda: lrmo(args.cycles, compiled=True))[0])
+            stock_warm.append(stock_degradation_cycles(args.cycles, compiled=True)[0])
+    print(
+        f"compiled, formation + {n} cycles at 1C: LRMO {lrmo_cold:.2f} s cold, "
+        f"{min(lrmo_warm):.2f}-{max(lrmo_warm):.2f} s warm; yardstick {stock_cold:.2f} s cold, "
+        f"{min(stock_warm):.2f}-{max(stock_warm):.2f} s warm"
+    )
+    print(
+        f"compiled LRMO / compiled yardstick, fastest warm runs: "
+        f"{min(lrmo_warm) / min(stock_warm):.2f}; compiled LRMO warm / yardstick at its "
+        f"defaults: {min(lrmo_warm) / min(times['stock_n']):.2f}"
     )
     dfn_0 = _timed(lambda: lrmo(0, base="DFN"))[0]
     dfn_n = _timed(lambda: lrmo(args.dfn_cycles, base="DFN"))[0]

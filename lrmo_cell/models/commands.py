@@ -97,6 +97,12 @@ def register(subparsers) -> None:
     simulate.add_argument("--charge-mode", choices=("CC", "CCCV"), default="CC")
     simulate.add_argument("--base", choices=("SPM", "SPMe", "DFN"), default="SPMe")
     simulate.add_argument("--json", action="store_true", help="print one JSON object")
+    simulate.add_argument(
+        "--compiled",
+        action="store_true",
+        help="evaluate the model through C code compiled ahead of time (a 10-20 s build on the "
+        "first run of a set, kept on disk; about 4.5x faster integration, for long runs)",
+    )
     add_extrapolation_arguments(simulate)
     simulate.set_defaults(func=_simulate)
 
@@ -139,6 +145,7 @@ def _simulate(args) -> int:
         v_max=args.v_max,
         charge_mode=args.charge_mode,
         base=args.base,
+        compiled=args.compiled,
         **extrapolation_options(args),
     )
     if args.json:

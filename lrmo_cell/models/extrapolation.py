@@ -223,9 +223,14 @@ class _Stepper:
     """Runs cycles from any state with one built simulation (``one_cycle_simulation``), for
     formation, the lead cycles and every pair after a jump."""
 
-    def __init__(self, parameter_values, v_min, v_max, charge_mode, base):
+    def __init__(self, parameter_values, v_min, v_max, charge_mode, base, compiled=False):
         self.sim = one_cycle_simulation(
-            parameter_values, v_min=v_min, v_max=v_max, charge_mode=charge_mode, base=base
+            parameter_values,
+            v_min=v_min,
+            v_max=v_max,
+            charge_mode=charge_mode,
+            base=base,
+            compiled=compiled,
         )
         self.parameter_values = parameter_values
         self.n_steps = len(self.sim.experiment.cycles[0])
@@ -445,16 +450,18 @@ def simulate_extrapolated(
     base: str = "SPMe",
     parameter_overrides: dict | None = None,
     show_progress: bool | None = None,
+    compiled: bool = False,
 ) -> pd.DataFrame:
     """``simulate_cycling`` by adaptive inter-cycle extrapolation (see the module docstring):
     the same rows and columns plus ``extrapolated`` (True for a cycle not simulated in full,
     whose values are interpolated). ``tolerance`` is the relative error allowed per jump;
     ``max_skip_cycles`` the most cycles one jump skips. ``show_progress`` is
-    accepted for ``simulate_cycling``'s signature; the run is short enough to need no bar."""
+    accepted for ``simulate_cycling``'s signature; the run is short enough to need no bar.
+    ``compiled`` as in ``simulate_cycling``."""
     _check_inputs(c_rate, cycles, formation_c_rate, formation_cycles, v_min, v_max, charge_mode)
     _check_options(tolerance, max_skip_cycles)
     parameter_values = cycling_parameter_values(sample, base, parameter_overrides)
-    stepper = _Stepper(parameter_values, v_min, v_max, charge_mode, base)
+    stepper = _Stepper(parameter_values, v_min, v_max, charge_mode, base, compiled)
     # a run too short to jump is simulated in full
     lead = int(cycles) if cycles <= LEAD_CYCLES + 2 else LEAD_CYCLES
     solution, rates = stepper.run(
