@@ -180,7 +180,18 @@ def test_predictions_fit_the_voltage_slope_and_read_the_rate_table(monkeypatch):
 
     monkeypatch.setattr(report, "simulate_cycling", short_run)
     runs = {s: _fake_run(f) for s, f in paper_frames().items()}
-    table = report.predictions(runs).set_index("prediction")["value"]
+    series = report.treatment_series(runs)
+    # the series runs by RuCl3 concentration, the calibrated samples' rows taken from their runs
+    assert list(series) == ["pristine", "Ru-0.5", "Ru-1", "Ru-3"]
+    assert series["Ru-1"] is runs["Ru-1"][0]
+    table = report.predictions(runs, series).set_index("prediction")["value"]
+    # an uncalibrated sample's rows are its run's: formation, the first 1C cycle, the last kept
+    assert table["Ru-3: ICE at 0.1C"] == 0.9
+    assert table["Ru-3: discharge capacity at 1C"] == 250.0
+    assert table["Ru-0.5: retention after 300 cycles at 1C (extrapolated run)"] == pytest.approx(
+        0.9, rel=1e-12
+    )
+    assert not table.filter(like="pristine: ICE").size  # a calibration row, not a prediction
     # the hand-built frames lose 2e-5 V per cycle: -0.02 mV/cycle
     decay = table["Ru-1: mean discharge voltage decay at 1C (slope over all 1C cycles)"]
     assert decay == pytest.approx(-0.02, rel=1e-6)
@@ -205,7 +216,8 @@ def test_the_report_counts_the_rows_met_and_writes_every_figure(
 ):
     frames = paper_frames(**changes)
     monkeypatch.setattr(report, "run_cycling", lambda sample, *a, **k: _fake_run(frames[sample]))
-    monkeypatch.setattr(report, "predictions", lambda runs: pd.DataFrame({"prediction": ["p"]}))
+    monkeypatch.setattr(report, "simulate_cycling", lambda *a, **k: frames["Ru-1"])
+    monkeypatch.setattr(report, "predictions", lambda *a: pd.DataFrame({"prediction": ["p"]}))
     assert report.write_validation_report(tmp_path) is all_pass
     text = (tmp_path / "report.md").read_text()
     assert f"**{passing} of 7 rows within tolerance.**" in text
@@ -216,6 +228,7 @@ def test_the_report_counts_the_rows_met_and_writes_every_figure(
             "first_cycle_dqdv.png",
             "capacity_and_voltage_vs_cycle.png",
             "oxygen_vs_time.png",
+            "treatment_series.png",
         ]
     )
     for name in figures:
@@ -228,7 +241,7 @@ def test_the_report_counts_the_rows_met_and_writes_every_figure(
 
 FREE = calibrate._free_parameters(load_parameter_set(calibrate.PRISTINE))
 ACCESSIBLE = "Accessible share of the oxygen-redox Li sites"
-DIFFUSIVITY = "Secondary: Positive particle diffusivity [m2.s-1]"
+RELEASE_RATE = "Oxygen release rate constant [s-1]"
 
 
 @pytest.mark.parametrize("sample", ["Ru-0.5", "Ru-1", "Ru-3"])
@@ -247,10 +260,10 @@ def test_each_free_parameter_maps_to_its_fit_coordinate_and_back():
 
 
 def test_a_fitted_value_on_its_search_bound_says_so_and_one_inside_does_not():
-    # the oxygen couple's diffusivity is searched over 1e-19 to 1e-15 m2/s
-    assert "at the upper bound 1e-15 " in calibrate.fit_source(DIFFUSIVITY, 1e-15, FREE)
-    assert "lower bound 1e-19 " in calibrate.fit_source(DIFFUSIVITY, 1e-19, FREE)
-    assert "bound" not in calibrate.fit_source(DIFFUSIVITY, 1e-17, FREE)
+    # the oxygen release rate constant is searched over 1e-6 to 1e-1 s-1
+    assert "at the upper bound 0.1 " in calibrate.fit_source(RELEASE_RATE, 0.1, FREE)
+    assert "lower bound 1e-06 " in calibrate.fit_source(RELEASE_RATE, 1e-6, FREE)
+    assert "bound" not in calibrate.fit_source(RELEASE_RATE, 1e-3, FREE)
 
 
 def test_the_packaged_fitted_values_lie_strictly_inside_their_bounds():

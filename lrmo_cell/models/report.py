@@ -2,8 +2,9 @@
 
 Runs pristine and Ru-1 through one 0.1C formation cycle and 300 cycles at 1C (2.0-4.8 V vs Li),
 compares every calibration row (validation/sun2025_calibration.csv) and adds predictions the model
-was not fitted to: rate capability, voltage decay per cycle, ICE of Ru-0.5 / Ru-3 and the Ru-1 ||
-graphite full cell at C/3.
+was not fitted to: rate capability, voltage decay per cycle, the treatment series (Ru-0.5 and Ru-3
+beside the two calibrated samples: ICE, first discharge, 1C capacity, 300-cycle retention) and the
+Ru-1 || graphite full cell at C/3.
 """
 
 from __future__ import annotations
@@ -109,7 +110,83 @@ def plot_oxygen(runs: dict, out: Path, n_cycles: int = 6) -> list[str]:
     return ["oxygen_vs_time.png"]
 
 
-def predictions(runs: dict) -> pd.DataFrame:
+def treatment_series(runs: dict) -> dict:
+    """Cycle rows of every sample of the study's series, by RuCl3 concentration: the calibrated
+    samples' from ``runs``, the others' from an extrapolated run of the same protocol (within
+    0.3 % of the full run's retention, benchmarks/bench_extrapolation.py)."""
+    from lrmo_cell.parameters.treatment import SAMPLE_RUCL3_MG_PER_ML
+
+    return {
+        sample: runs[sample][0]
+        if sample in runs
+        else simulate_cycling(sample, 1.0, RETENTION_CYCLES, extrapolate=True)
+        for sample in sorted(SAMPLE_RUCL3_MG_PER_ML, key=SAMPLE_RUCL3_MG_PER_ML.get)
+    }
+
+
+def _retention(frame) -> float:
+    q = frame["discharge_capacity_mAh_per_g"]
+    return float(q.iloc[-1] / q.iloc[1])
+
+
+def plot_treatment_series(series: dict, out: Path) -> list[str]:
+    """ICE, first discharge, 1C capacity and retention against the RuCl3 concentration of the
+    treatment, the study's calibration rows beside the model."""
+    from lrmo_cell.parameters.treatment import SAMPLE_RUCL3_MG_PER_ML
+
+    table = calibration_table().set_index(["sample", "quantity"])["value"]
+    panels = (
+        (
+            "initial Coulombic efficiency at 0.1C [-]",
+            "initial_coulombic_efficiency",
+            lambda f: f["coulombic_efficiency"].iloc[0],
+        ),
+        (
+            "first discharge at 0.1C [mAh/g]",
+            "first_discharge_capacity",
+            lambda f: f["discharge_capacity_mAh_per_g"].iloc[0],
+        ),
+        (
+            "discharge capacity at 1C [mAh/g]",
+            "discharge_capacity",
+            lambda f: f["discharge_capacity_mAh_per_g"].iloc[1],
+        ),
+        (f"retention after {RETENTION_CYCLES} cycles at 1C [-]", "capacity_retention", _retention),
+    )
+    fig = Figure(figsize=(8, 6.4))
+    axes = fig.subplots(2, 2, sharex=True).ravel()
+    concentration = [SAMPLE_RUCL3_MG_PER_ML[s] for s in series]
+    for ax, (label, quantity, of) in zip(axes, panels, strict=True):
+        ax.plot(
+            concentration, [of(f) for f in series.values()], "o-", color="tab:blue", label="model"
+        )
+        paper = [
+            (SAMPLE_RUCL3_MG_PER_ML[s], table[(s, quantity)])
+            for s in series
+            if (s, quantity) in table.index
+        ]
+        if paper:
+            ax.plot(*zip(*paper, strict=True), "ks", mfc="none", label="study (calibration rows)")
+        for sample, c in zip(series, concentration, strict=True):
+            ax.annotate(
+                sample,
+                (c, of(series[sample])),
+                textcoords="offset points",
+                xytext=(3, 4),
+                fontsize=7,
+            )
+        ax.set(ylabel=label)
+        ax.grid(alpha=0.3)
+    for ax in axes[2:]:
+        ax.set(xlabel="RuCl3 concentration of the treatment [mg/mL]")
+    axes[0].legend(fontsize=8)
+    fig.suptitle("Treatment series: 0.1C formation, then 1C (2.0-4.8 V vs Li)")
+    fig.tight_layout()
+    save_png(fig, out / "treatment_series.png")
+    return ["treatment_series.png"]
+
+
+def predictions(runs: dict, series: dict) -> pd.DataFrame:
     """Model outputs the calibration never saw."""
     from lrmo_cell.parameters import read_parameter_file
 
@@ -134,22 +211,20 @@ def predictions(runs: dict) -> pd.DataFrame:
                     "unit": "mAh/g",
                 }
             )
-    for sample in ("Ru-0.5", "Ru-3"):
-        first = simulate_cycling(sample, 1.0, 0, show_progress=False).iloc[0]
-        rows.append(
-            {
-                "prediction": f"{sample}: ICE at 0.1C",
-                "value": first["coulombic_efficiency"],
-                "unit": "-",
-            }
-        )
-        rows.append(
-            {
-                "prediction": f"{sample}: first discharge at 0.1C",
-                "value": first["discharge_capacity_mAh_per_g"],
-                "unit": "mAh/g",
-            }
-        )
+    for sample, frame in series.items():
+        if sample in runs:
+            continue  # the calibrated samples' rows are the calibration table's
+        for label, value, unit in (
+            ("ICE at 0.1C", frame["coulombic_efficiency"].iloc[0], "-"),
+            ("first discharge at 0.1C", frame["discharge_capacity_mAh_per_g"].iloc[0], "mAh/g"),
+            ("discharge capacity at 1C", frame["discharge_capacity_mAh_per_g"].iloc[1], "mAh/g"),
+            (
+                f"retention after {len(frame) - 1} cycles at 1C (extrapolated run)",
+                _retention(frame),
+                "-",
+            ),
+        ):
+            rows.append({"prediction": f"{sample}: {label}", "value": value, "unit": unit})
     full = simulate_cycling("LRMO_Sun2025_Ru1_graphite", 1 / 3, FULL_CELL_CYCLES, v_max=4.6)
     # the Mn-catalysed SEI's two rates are assumed (the set's sources): its share of the fade
     without_mn = simulate_cycling(
@@ -193,8 +268,10 @@ def write_validation_report(out_dir) -> bool:
     metrics = {s: table_metrics(frame, RETENTION_CYCLES) for s, (frame, _, _) in runs.items()}
     result = compare(calibration_table(), metrics)
     literature = compare(literature_targets(), metrics)
+    series = treatment_series(runs)
     figures = plot_first_cycle(runs, out) + plot_cycling(runs, out) + plot_oxygen(runs, out)
-    predicted = predictions(runs)
+    figures += plot_treatment_series(series, out)
+    predicted = predictions(runs, series)
     lines = [
         "# LRMO model vs Sun et al., Energy Environ. Sci. 18 (2025) 4335",
         "",
