@@ -207,10 +207,24 @@ def budget_mAh_per_g(solution, values) -> dict[str, float]:
     return {name.removesuffix(unit): v for name, v in budget.items() if name.endswith(unit)}
 
 
-def impedance_ohm(state: pybamm.Solution, values, frequencies_Hz) -> np.ndarray:
+def impedance_ohm(
+    state: pybamm.Solution, values, frequencies_Hz, current_A: float = 0.0
+) -> np.ndarray:
     """Complex impedance [Ohm] at ``frequencies_Hz`` about the last state of ``state``, by
     ``pybamm.EISSimulation`` on a copy of the model started from that state
-    (``set_initial_conditions_from``) and linearised at zero current."""
+    (``set_initial_conditions_from``), linearised at the cell current ``current_A`` [A]
+    (PyBaMM's sign, positive on discharge; 0: at rest).
+
+    Under a current the state is not stationary; the linearisation about it is the
+    frozen-state one of in-situ (operando) EIS, valid where the state drifts slowly against a
+    period. PyBaMM's EISSimulation linearises at zero current only (its current is an
+    algebraic state whose initial value it sets to 0) and has no option for a bias; the
+    nearest public hook is that initial value, ``simulation.model.initial_conditions``, the
+    point at which the Jacobian is taken (the current's own equation, I = 0, has the same
+    Jacobian row at any I)."""
     model = model_for(values).set_initial_conditions_from(state, inplace=False)
     simulation = pybamm.EISSimulation(model, parameter_values=values, var_pts=VAR_PTS)
+    if current_A:
+        current = simulation.model.variables["Current [A]"]
+        simulation.model.initial_conditions[current] = pybamm.Scalar(current_A)
     return np.asarray(simulation.solve(np.asarray(frequencies_Hz, float)).impedance)

@@ -158,6 +158,12 @@ def register(subparsers) -> None:
         help="rest at each state [s] (600)",
     )
     eis.add_argument(
+        "--in-situ",
+        action="store_true",
+        help="the spectrum under the step's current, without the rest (the study's in-situ "
+        "galvanostatic EIS)",
+    )
+    eis.add_argument(
         "--drt", action="store_true", help="also write the DRT peaks (<out>_drt.<ext>)"
     )
     cycling = parsers["cycling"]
@@ -355,6 +361,7 @@ def _eis(args, window, progress, data, full_cell):
         None if frequencies is None else frequencies.to_numpy(),
         args.c_rate,
         args.rest_s,
+        in_situ=args.in_situ,
         **window,
         **progress,
     )

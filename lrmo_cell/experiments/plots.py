@@ -191,7 +191,7 @@ def spectra(runs: dict, drt: dict | None = None, measured=None) -> Figure:
                         ms=4,
                         label=f"{process.replace('_', ' ')}, {direction}",
                     )
-            bottom.set_xlabel("voltage where the current stopped [V]")
+            bottom.set_xlabel("voltage of the state on the charge or discharge [V]")
     if measured is not None:
         axes[0, 0].plot(
             measured["z_real_ohm"], -measured["z_imag_ohm"], ".", ms=3, color=DATA, label="measured"

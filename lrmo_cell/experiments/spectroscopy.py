@@ -4,10 +4,17 @@ The states: from the as-made cell, a galvanostatic charge at ``c_rate`` stopped 
 voltages in turn (ascending), each followed by a rest of ``rest_s``; for ``"discharge"`` the
 cell is first charged to ``v_max`` and rested, then discharged to each voltage (descending).
 After each rest PyBaMM's own EIS (``pybamm.EISSimulation``, the model linearised about that
-state at zero current) gives the spectrum. The study measured in situ during a galvanostatic
-step; the rest lets the double layer and the particle gradients settle so that the
-linearisation is about a (nearly) stationary state. ``voltage_V`` names the state by the voltage
-at which the current was stopped; ``rest_voltage_V`` is the voltage after the rest.
+state at zero current) gives the spectrum: the rest lets the double layer and the particle
+gradients settle, so that the linearisation is about a (nearly) stationary state.
+``in_situ=True`` is the study's protocol, EIS during the galvanostatic step: no rest, and the
+model linearised about the state it reaches under the current (``_model.impedance_ohm``). The
+two differ where a reaction runs far from equilibrium: on the first charge's activation
+plateau the oxygen couple has almost no exchange current at rest (its unactivated sites only
+oxidise; its activated ones are empty), while under the current its charge-transfer resistance
+is the Tafel one, 2RT / (F I) for the whole electrode whatever its rate constant or area.
+``voltage_V`` names the state by the voltage at which the current was stopped (or, in situ,
+reached); ``rest_voltage_V`` is the voltage after the rest (in situ: at that state) and
+``current_A`` the current the spectrum is linearised at.
 
 :func:`impedance_drt` runs the fitting package's DRT (``lrmo_cell.fitting.drt``: pyimpspec
 TR-RBF, lambda by modified GCV) on each spectrum and assigns its peaks by time constant with the
@@ -24,7 +31,15 @@ from lrmo_cell.errors import InputError
 from . import _inputs
 from . import _model as lab
 
-COLUMNS = ("voltage_V", "direction", "frequency_Hz", "z_real_ohm", "z_imag_ohm", "rest_voltage_V")
+COLUMNS = (
+    "voltage_V",
+    "direction",
+    "frequency_Hz",
+    "z_real_ohm",
+    "z_imag_ohm",
+    "rest_voltage_V",
+    "current_A",
+)
 DRT_COLUMNS = ("voltage_V", "direction", "tau_s", "process", "resistance_ohm", "gamma_ohm")
 DIRECTIONS = ("charge", "discharge")
 DEFAULT_VOLTAGES_V = (3.7, 3.9, 4.1, 4.3, 4.5, 4.7)
@@ -43,12 +58,14 @@ def impedance(
     rest_s: float = 600.0,
     v_min: float = 2.0,
     v_max: float | None = None,
+    in_situ: bool = False,
     **options,
 ) -> pd.DataFrame:
     """Spectra at the states ``voltages_V`` [V] reached on the first ``direction``
     ("charge" or "discharge") at ``c_rate`` (see the module docstring), one row per state and
     frequency: ``voltage_V``, ``direction``, ``frequency_Hz``, ``z_real_ohm``, ``z_imag_ohm``
-    (capacitive arcs negative) [Ohm, the set's electrode], ``rest_voltage_V``.
+    (capacitive arcs negative) [Ohm, the set's electrode], ``rest_voltage_V``, ``current_A``.
+    ``in_situ``: under the step's current, without the rest (``rest_s`` unused).
     ``frequencies_Hz`` defaults to 1 mHz-10 kHz, 6 per decade (``np.logspace(-3, 4, 71)`` for
     finer DRT time constants, at five times the DRT's cost). Option ``show_progress``."""
     values = lab.parameter_values(sample)
@@ -71,7 +88,8 @@ def impedance(
     charge = lab.constant_current("Charge", values, c_rate, v_max)
     protocol = [] if direction == "charge" else [(charge, rest)]
     verb = "Charge" if direction == "charge" else "Discharge"
-    protocol += [(lab.constant_current(verb, values, c_rate, v), rest) for v in voltages]
+    after = () if in_situ else (rest,)
+    protocol += [(lab.constant_current(verb, values, c_rate, v), *after) for v in voltages]
     solution = lab.solve(values, protocol, v_min, v_max, **options)
     states = solution.cycles[len(protocol) - len(voltages) :]
     frames = []
@@ -83,7 +101,8 @@ def impedance(
                 "state must lie above the cell's rest voltage, a discharge state below the one "
                 "before)"
             )
-        z = lab.impedance_ohm(state, values, frequencies)
+        current = float(lab.cell_current_A(state)[-1]) if in_situ else 0.0
+        z = lab.impedance_ohm(state, values, frequencies, current)
         frames.append(
             pd.DataFrame(
                 {
@@ -93,6 +112,7 @@ def impedance(
                     "z_real_ohm": z.real,
                     "z_imag_ohm": z.imag,
                     "rest_voltage_V": lab.final_voltage_V(state),
+                    "current_A": current,
                 }
             )
         )
