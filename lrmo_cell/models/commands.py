@@ -21,8 +21,8 @@ def add_extrapolation_arguments(parser) -> None:
     parser.add_argument(
         "--extrapolate",
         action="store_true",
-        help="jump over cycles by adaptive inter-cycle extrapolation (rows of cycles not "
-        "simulated in full are interpolated and marked extrapolated)",
+        help="jump over cycles by adaptive inter-cycle extrapolation (interpolated rows, of the "
+        "cycles jumped over and of the first after each jump, are marked extrapolated)",
     )
     parser.add_argument(
         "--extrapolation-tolerance",

@@ -453,8 +453,9 @@ def simulate_extrapolated(
     compiled: bool = False,
 ) -> pd.DataFrame:
     """``simulate_cycling`` by adaptive inter-cycle extrapolation (see the module docstring):
-    the same rows and columns plus ``extrapolated`` (True for a cycle not simulated in full,
-    whose values are interpolated). ``tolerance`` is the relative error allowed per jump;
+    the same rows and columns plus ``extrapolated`` (True for a row whose values are
+    interpolated: a cycle jumped over, or the first after a jump, which settles the states held
+    across it). ``tolerance`` is the relative error allowed per jump;
     ``max_skip_cycles`` the most cycles one jump skips. ``show_progress`` is
     accepted for ``simulate_cycling``'s signature; the run is short enough to need no bar.
     ``compiled`` as in ``simulate_cycling``."""
