@@ -5,7 +5,8 @@ import numpy as np
 import pybamm
 import pytest
 
-from lrmo_cell.models import LRMO
+from lrmo_cell.errors import InputError
+from lrmo_cell.models import LRMO, cycling
 from lrmo_cell.models.cycling import (
     TIGHT_ATOL,
     TIGHT_RTOL,
@@ -88,6 +89,14 @@ def test_the_compiled_model_gives_the_same_cycles(tmp_path, monkeypatch):
         ("oxygen_released_umol_per_g", 5e-3),
     ):
         np.testing.assert_allclose(compiled[column], interpreted[column], rtol=0, atol=bound)
+
+
+def test_compiled_without_a_compiler_is_refused(monkeypatch):
+    # PyBaMM would fall back to the virtual machine with only a log line, 4.5 times slower
+    monkeypatch.setattr(cycling.shutil, "which", lambda name: None)
+    with pytest.raises(InputError, match="compiled=True needs the C compiler gcc on PATH"):
+        cycling.working_solver(compiled=True)
+    assert cycling.working_solver() is not None  # the interpreted solver needs none
 
 
 def _impedance(values, frequencies_Hz):

@@ -8,10 +8,14 @@ state at zero current) gives the spectrum: the rest lets the double layer and th
 gradients settle, so that the linearisation is about a (nearly) stationary state.
 ``in_situ=True`` is the study's protocol, EIS during the galvanostatic step: no rest, and the
 model linearised about the state it reaches under the current (``_model.impedance_ohm``). The
-two differ where a reaction runs far from equilibrium: on the first charge's activation
+two differ where the current goes into a one-way reaction: on the first charge's activation
 plateau the oxygen couple has almost no exchange current at rest (its unactivated sites only
 oxidise; its activated ones are empty), while under the current its charge-transfer resistance
-is the Tafel one, 2RT / (F I) for the whole electrode whatever its rate constant or area.
+is 2RT / (F I) for the whole electrode (a one-way symmetric rate grows as exp(F eta / 2RT)),
+whatever its rate constant or area. A state under current drifts: a spectrum is about one state
+only at periods short against its lifetime (at 4.5 V on the first charge at 0.1C the
+unactivated sites would run out in ~600 s, and the DRT's peak near 1e3 s there is that drift,
+outside the study's windows).
 ``voltage_V`` names the state by the voltage at which the current was stopped (or, in situ,
 reached); ``rest_voltage_V`` is the voltage after the rest (in situ: at that state) and
 ``current_A`` the current the spectrum is linearised at.

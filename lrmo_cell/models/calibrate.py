@@ -13,7 +13,8 @@
      and the O2 that DEMS sees leave Li-rich oxides on the first charge
      (validation/lrmo_literature_targets.csv). Not the oxygen couple's Li diffusivity: these
      rows do not identify it (from the TM couple's 1e-16 m2/s up they move by under 1.2 mAh/g,
-     and fitted it drifted to 0.98 of its search range); the set assumes the TM couple's;
+     and fitted it drifted to 0.98 of its search range); the set takes the lowest value they
+     allow, the TM couple's (the literature's oxygen couple is the slower);
    - how many TMs settle in the Li layer next to each oxygen vacancy that enters the bulk: the
      voltage decay of untreated LRMO from other studies (validation/lrmo_literature_targets.csv),
      never the study's own rows;

@@ -10,6 +10,7 @@ of active powder (LRMO plus any RuO2 islands, the mass the study weighs); 1C = 2
 from __future__ import annotations
 
 import math
+import shutil
 import sys
 
 import numpy as np
@@ -105,7 +106,12 @@ def working_solver(compiled: bool = False) -> pybamm.BaseSolver:
     time a model and parameter set are solved, and PyBaMM keeps it on disk
     (``$PYBAMM_CASADI_AOT_CACHE``, default ``$TMPDIR/pybamm_casadi_aot``) for later runs. It
     pays for long runs of one set, not for many short runs of changing parameters (each set
-    is a new build), so it is off by default."""
+    is a new build), so it is off by default. PyBaMM builds with gcc and, if a build fails,
+    falls back to the virtual machine with one warning line in its log; a missing gcc, the
+    likely failure, is refused here instead. Its builds are for the machine's own CPU
+    (``-march=native``): a cache directory is not to be shared between machines."""
+    if compiled and shutil.which("gcc") is None:
+        raise InputError("compiled=True needs the C compiler gcc on PATH (none was found)")
     return pybamm.IDAKLUSolver(
         rtol=WORKING_RTOL, atol=WORKING_ATOL, options={"compile": bool(compiled)}
     )

@@ -19,7 +19,8 @@ states the built model's equations read):
    whichever predicted the last measured change better; any other changes linearly
    (second-order Adams-Bashforth). The others keep their value at the end of the last full
    cycle. Two cycles are simulated in full from there: the first lets the fast states settle,
-   the second gives the new change F'. Both are rows, cycles n + N + 1 and n + N + 2. (Along F
+   the second gives the new change F'. They are cycles n + N + 1 and n + N + 2; the second's
+   row is its own, the first's is interpolated (see Rows), unless N = 0. (Along F
    alone, Euler's jump overshoots every jump the same way as the fade slows down, 1.4 % in
    retention over 1000 cycles. By the ratio alone, the jumps undershoot pristine's loss of
    active material, whose rate falls ever more slowly, every jump the same way: 0.7 % in
@@ -72,13 +73,15 @@ the lithium of a particle full at the end of discharge is part of the cell's inv
 cycle restores, and held it fell behind by the drift of every cycle jumped (the full cell's mean
 discharge voltage 0.5 % low after 450 cycles).
 
-Rows: every simulated cycle has its row as ``simulate_cycling`` makes it (``extrapolated``
-False); a cycle jumped over gets every column interpolated linearly in cycle number between the
-settled cycles around it, with ``extrapolated`` True. So does the first cycle after a jump: it
-starts from held fast states, and its charge settles them, so its own row is not the cell's (the
-full cell's charge capacity 0.3 % off and its Coulombic efficiency 3e-3 off, above 1, where the
-cell loses 1e-4 per cycle), and interpolated towards it every row jumped over shared that.
-The frame's ``attrs["simulated_cycles"]`` counts the cycles simulated.
+Rows: a simulated cycle has its row as ``simulate_cycling`` makes it (``extrapolated``
+False), except the first after a jump; a cycle jumped over gets every column interpolated
+linearly in cycle number between the settled cycles around it, with ``extrapolated`` True, and
+so does the first cycle after a jump: it starts from held fast states, and its charge settles
+them, so its own row is not the cell's (the full cell's charge capacity 0.3 % off and its
+Coulombic efficiency 3e-3 off, above 1, where the cell loses 1e-4 per cycle), and interpolated
+towards it every row jumped over shared that. After a jump of none (nothing was held or moved)
+the first cycle is the cell's own and keeps its row. The frame's ``attrs["simulated_cycles"]``
+counts every cycle the run simulated, the two of each jump redone shorter included.
 benchmarks/bench_extrapolation.py prints the error against the full simulation.
 """
 
@@ -490,6 +493,7 @@ def simulate_extrapolated(
         skip = max(0, min(skip, cycles - done - 2, max_skip_cycles))
         start = previous.end + np.where(slow, slope.jump(skip), 0.0)
         result = stepper.cycles(solution, start, c_rate)
+        simulated += 2  # at most two, when the cell fails in them
         if result is None:
             if skip == 0:
                 break  # the cell can no longer complete a cycle: the rows end here
@@ -507,11 +511,13 @@ def simulate_extrapolated(
             continue
         first.row["cycle"] = rows[-1]["cycle"] + skip + 1
         current.row["cycle"] = first.row["cycle"] + 1
-        # interpolated up to the second cycle after the jump, the first that is settled
-        rows += _interpolated_rows(rows[-1], current.row, c_rate)
+        if skip:
+            # interpolated up to the second cycle after the jump, the first that is settled
+            rows += _interpolated_rows(rows[-1], current.row, c_rate)
+        else:
+            rows += [{**first.row, "extrapolated": False}]
         rows += [{**current.row, "extrapolated": False}]
         done += skip + 2
-        simulated += 2
         solution, previous, slow, slope = candidate, current, now_slow, new
         growth = GROWTH_MAX if ratio == 0 else SAFETY / ratio ** (1 / 3)
         skip = max(1, int(skip * min(GROWTH_MAX, max(SHRINK_MIN, growth))))
