@@ -176,6 +176,7 @@ def plot_treatment_series(series: dict, out: Path) -> list[str]:
                 fontsize=7,
             )
         ax.set(ylabel=label)
+        ax.margins(y=0.15)  # room for the sample labels
         ax.grid(alpha=0.3)
     for ax in axes[2:]:
         ax.set(xlabel="RuCl3 concentration of the treatment [mg/mL]")
