@@ -8,8 +8,8 @@
    from the literature or from physics), in three stages, with scipy.optimize.least_squares:
    - the oxygen couple's rate constant, RuO2's catalysis of it, the share of its Li sites the
      window reaches and the oxygen-loss rate constant: the Ru-1 first discharge, both ICEs and
-     both 1C
-     capacities (validation/sun2025_calibration.csv, Sun et al. 2025, doi:10.1039/d5ee00430f)
+     both 1C capacities (validation/sun2025_calibration.csv, Sun et al. 2025,
+     doi:10.1039/d5ee00430f)
      and the O2 that DEMS sees leave Li-rich oxides on the first charge
      (validation/lrmo_literature_targets.csv). Not the oxygen couple's Li diffusivity: these
      rows do not identify it (from the TM couple's 1e-16 m2/s up they move by under 1.2 mAh/g,

@@ -125,6 +125,7 @@ def treatment_series(runs: dict) -> dict:
 
 
 def _retention(frame) -> float:
+    """The last cycle's discharge capacity over the first after formation's."""
     q = frame["discharge_capacity_mAh_per_g"]
     return float(q.iloc[-1] / q.iloc[1])
 
@@ -136,30 +137,18 @@ def plot_treatment_series(series: dict, out: Path) -> list[str]:
 
     table = calibration_table().set_index(["sample", "quantity"])["value"]
     panels = (
-        (
-            "initial Coulombic efficiency at 0.1C [-]",
-            "initial_coulombic_efficiency",
-            lambda f: f["coulombic_efficiency"].iloc[0],
-        ),
-        (
-            "first discharge at 0.1C [mAh/g]",
-            "first_discharge_capacity",
-            lambda f: f["discharge_capacity_mAh_per_g"].iloc[0],
-        ),
-        (
-            "discharge capacity at 1C [mAh/g]",
-            "discharge_capacity",
-            lambda f: f["discharge_capacity_mAh_per_g"].iloc[1],
-        ),
-        (f"retention after {RETENTION_CYCLES} cycles at 1C [-]", "capacity_retention", _retention),
+        ("initial Coulombic efficiency at 0.1C [-]", "initial_coulombic_efficiency"),
+        ("first discharge at 0.1C [mAh/g]", "first_discharge_capacity"),
+        ("discharge capacity at 1C [mAh/g]", "discharge_capacity"),
+        (f"retention after {RETENTION_CYCLES} cycles at 1C [-]", "capacity_retention"),
     )
+    metrics = {s: table_metrics(frame, RETENTION_CYCLES) for s, frame in series.items()}
     fig = Figure(figsize=(8, 6.4))
     axes = fig.subplots(2, 2, sharex=True).ravel()
     concentration = [SAMPLE_RUCL3_MG_PER_ML[s] for s in series]
-    for ax, (label, quantity, of) in zip(axes, panels, strict=True):
-        ax.plot(
-            concentration, [of(f) for f in series.values()], "o-", color="tab:blue", label="model"
-        )
+    for ax, (label, quantity) in zip(axes, panels, strict=True):
+        model = [metrics[s].get(quantity, np.nan) for s in series]
+        ax.plot(concentration, model, "o-", color="tab:blue", label="model")
         paper = [
             (SAMPLE_RUCL3_MG_PER_ML[s], table[(s, quantity)])
             for s in series
@@ -167,10 +156,10 @@ def plot_treatment_series(series: dict, out: Path) -> list[str]:
         ]
         if paper:
             ax.plot(*zip(*paper, strict=True), "ks", mfc="none", label="study (calibration rows)")
-        for sample, c in zip(series, concentration, strict=True):
+        for sample, c, value in zip(series, concentration, model, strict=True):
             ax.annotate(
                 sample,
-                (c, of(series[sample])),
+                (c, value),
                 textcoords="offset points",
                 xytext=(3, 4),
                 fontsize=7,
@@ -215,17 +204,21 @@ def predictions(runs: dict, series: dict) -> pd.DataFrame:
     for sample, frame in series.items():
         if sample in runs:
             continue  # the calibrated samples' rows are the calibration table's
-        for label, value, unit in (
-            ("ICE at 0.1C", frame["coulombic_efficiency"].iloc[0], "-"),
-            ("first discharge at 0.1C", frame["discharge_capacity_mAh_per_g"].iloc[0], "mAh/g"),
-            ("discharge capacity at 1C", frame["discharge_capacity_mAh_per_g"].iloc[1], "mAh/g"),
+        metrics = table_metrics(frame, RETENTION_CYCLES)
+        for label, quantity, unit in (
+            ("ICE at 0.1C", "initial_coulombic_efficiency", "-"),
+            ("first discharge at 0.1C", "first_discharge_capacity", "mAh/g"),
+            ("discharge capacity at 1C", "discharge_capacity", "mAh/g"),
             (
-                f"retention after {len(frame) - 1} cycles at 1C (extrapolated run)",
-                _retention(frame),
+                f"retention after {RETENTION_CYCLES} cycles at 1C (extrapolated run)",
+                "capacity_retention",
                 "-",
             ),
         ):
-            rows.append({"prediction": f"{sample}: {label}", "value": value, "unit": unit})
+            if quantity in metrics:  # a cell that stopped cycling early has no retention
+                rows.append(
+                    {"prediction": f"{sample}: {label}", "value": metrics[quantity], "unit": unit}
+                )
     full = simulate_cycling("LRMO_Sun2025_Ru1_graphite", 1 / 3, FULL_CELL_CYCLES, v_max=4.6)
     # the Mn-catalysed SEI's two rates are assumed (the set's sources): its share of the fade
     without_mn = simulate_cycling(
@@ -244,8 +237,7 @@ def predictions(runs: dict, series: dict) -> pd.DataFrame:
                 {
                     "prediction": f"Ru-1 || graphite: retention after {len(frame) - 1} C/3 "
                     f"cycles{label}",
-                    "value": frame["discharge_capacity_mAh_per_g"].iloc[-1]
-                    / frame["discharge_capacity_mAh_per_g"].iloc[1],
+                    "value": _retention(frame),
                     "unit": "-",
                 }
             )
