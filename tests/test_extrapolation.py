@@ -90,7 +90,7 @@ def test_the_full_cells_fade_knee_is_followed(full_cell_runs):
     """The full cell's graphite loses Li to its SEIs every cycle while its excess Li hides it,
     then the fade speeds up: the jumps must carry that Li loss (held, they kept the capacity
     flat and missed it by 0.32 % at 300 cycles, 3 % at 450). Retention at every 50th C/3 cycle
-    within 0.2 % (measured: 0.09 %)."""
+    within 0.2 % (measured: 0.04 %)."""
     full, fast = full_cell_runs
     rows = list(range(50, FULL_CELL_CYCLES + 1, 50))
 
@@ -99,8 +99,9 @@ def test_the_full_cells_fade_knee_is_followed(full_cell_runs):
         return q[rows] / q[1]
 
     knee = retention(full)
-    # the loss over the last 100 cycles is more than 1.5 times that over the first 100 (2.4)
-    assert 1 - knee[-1] / knee[-3] > 1.5 * (1 - knee[1])
+    # the loss over the last 100 cycles is more than 1.3 times that over the first 100 (1.52;
+    # 2.4 while the Mn-catalysed SEI made no film that slowed the solvent-limited SEI)
+    assert 1 - knee[-1] / knee[-3] > 1.3 * (1 - knee[1])
     assert (~fast["extrapolated"]).sum() < FULL_CELL_CYCLES / 5
     np.testing.assert_allclose(retention(fast), knee, rtol=0.002)
 
@@ -110,8 +111,7 @@ def test_no_rows_coulombic_efficiency_is_above_one(full_cell_runs):
     run, cycles 3-301), and no row may show it gaining charge. The first cycle after a jump
     starts from held fast states and its charge settles them: its CE was off by up to 3e-3,
     above 1, and the rows interpolated towards it shared that. Every row after formation below
-    1 and within 1e-4 of the full run's (measured: 5.2e-5, where the full run's own CE
-    alternates by 4e-5 from cycle to cycle with the late charge end every second cycle)."""
+    1 and within 1e-4 of the full run's (measured: 1.9e-5)."""
     full, fast = full_cell_runs
     after_formation = slice(2, None)
     ce = fast["coulombic_efficiency"].to_numpy()[after_formation]
@@ -187,12 +187,17 @@ def _cycle_pair(previous_slope, slope, end):
     return first, second
 
 
-@pytest.mark.parametrize(("slope", "end", "slow"), [(-1e-3, 1.0, True), (1e-3, 1.0, False)])
-def test_a_state_at_the_edge_of_its_swing_is_jumped_only_back_into_it(slope, end, slow):
-    # small and unsteady (the change before was three times this one): a particle full at the
-    # end of discharge whose lithium drifts back into its range is jumped, one that would be
-    # pushed past the edge is held
-    first, second = _cycle_pair(3 * slope, slope, end)
+@pytest.mark.parametrize(
+    ("before", "slope", "slow"),
+    [(-1.8e-3, -1e-3, True), (1.8e-3, 1e-3, False), (1e-3, -1e-3, False)],
+)
+def test_a_state_at_the_edge_of_its_swing_is_jumped_only_back_into_it(before, slope, slow):
+    # small and unsteady (the change before was 1.8 times this one, beyond the steady ratio of
+    # 0.5): a particle full at the end of discharge whose lithium drifts back into its range by
+    # more than its scatter is jumped; one that would be pushed past the edge is held, and so
+    # is one whose drift back is within its scatter (the change before had the other sign: where
+    # the cut-off's last step fell, not a trend)
+    first, second = _cycle_pair(before, slope, 1.0)
     assert _slow_states(first, second)[0] == slow
 
 
