@@ -6,9 +6,8 @@
 - ``LRMOTotalInterfacialCurrent``: PyBaMM's sum of reaction currents plus the RuO2 surface oxygen
   couple, which exchanges Li+ with the electrolyte but no Li with either host, the electrolyte's
   oxidation and, in a full cell, the reduction of its products and of escaped O2 on the
-  graphite, and the SEI growth deposited Mn catalyses there (``tm_dissolution``). PyBaMM has no
-  hook for an extra reaction of an electrode; this subclass extends the public
-  ``get_coupled_variables`` and rebuilds the whole-cell sums with PyBaMM's own helper.
+  graphite. PyBaMM has no hook for an extra reaction of an electrode; this subclass extends the
+  public ``get_coupled_variables`` and rebuilds the whole-cell sums with PyBaMM's own helper.
 - ``EscapedOxygenCrossover``: in a full cell, escaped O2 crosses to the graphite and is reduced
   there, O2 + 4 Li+ + 4 e- -> 2 Li2O, taking four cyclable Li per O2 (cathode-to-anode cross-talk
   of Li-rich oxides). Without this sink the Li+ that the hosts gave up for the holes whose oxygen
@@ -43,10 +42,8 @@ class LostSitesActiveMaterial(pybamm.active_material.LossActiveMaterial):
 class LRMOTotalInterfacialCurrent(pybamm.interface.TotalInterfacialCurrent):
     """PyBaMM's total interfacial current with the RuO2 surface oxygen couple added."""
 
-    def __init__(self, param, options, extra_negative=()):
+    def __init__(self, param, options):
         super().__init__(param, "lithium-ion", options)
-        # further negative-electrode side reactions of a full cell (``tm_dissolution``)
-        self.extra_negative = tuple(extra_negative)
 
     def get_coupled_variables(self, variables):
         variables = super().get_coupled_variables(variables)
@@ -58,7 +55,6 @@ class LRMOTotalInterfacialCurrent(pybamm.interface.TotalInterfacialCurrent):
             extra += [
                 ("negative", "oxygen crossover"),
                 ("negative", "electrolyte oxidation products"),
-                *(("negative", reaction) for reaction in self.extra_negative),
             ]
         for domain, reaction in extra:
             a_j = variables[

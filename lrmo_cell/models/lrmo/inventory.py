@@ -1,8 +1,8 @@
 """Li and O inventories of the LRMO cell, and per-mass outputs for spectroscopy and DEMS.
 
 Li: both hosts' particles, the electrolyte, the counter electrode (or the graphite with the Li its
-SEI, plating, escaped O2 and the Mn-catalysed SEI took), Li left in the volume each host loses
-to densification, and Li in the Li2O2 on RuO2 (two per O2).
+SEI, the part deposited Mn catalysed included, its plating and escaped O2 took), Li left in the
+volume each host loses to densification, and Li in the Li2O2 on RuO2 (two per O2).
 Lattice O: both hosts' active volume, the densified layer, and O2 dissolved, adsorbed, reduced
 (as Li2O2) and escaped.
 TM: the hosts' TMs (those of their volume, less what dissolved, ``tm_dissolution``), those of
@@ -20,7 +20,6 @@ from .base import PositiveSubModel
 from .oxygen_loss import DENSIFIED
 from .released_oxygen import POOLS, pool_name
 from .tm_dissolution import DEPOSITED, IN_ELECTROLYTE, TOTAL_DISSOLVED
-from .tm_dissolution import LOST as LOST_TO_MN_SEI
 
 
 class Inventories(PositiveSubModel):
@@ -39,7 +38,6 @@ class Inventories(PositiveSubModel):
             "Loss of lithium to negative SEI on cracks [mol]",
             "Loss of lithium to negative lithium plating [mol]",
             "Loss of lithium to oxygen crossover [mol]",
-            LOST_TO_MN_SEI,
         ]
         return graphite + sum(variables[name] for name in losses if name in variables)
 

@@ -15,14 +15,16 @@ option                             values (default first)           submodel
 "LRMO Li-deficient layer"          "true", "none"                   ``LiDeficientLayer``
 "LRMO RuO2 islands"                "true", "none"                   ``RuO2Islands``
 "LRMO electrolyte oxidation"       "Tafel", "none"                  ``ElectrolyteOxidation``
-"LRMO TM dissolution"              "Mn-catalysed SEI" (full cell),  ``TMDissolution`` and
-                                   "none" (half cell's default)     ``DissolvedTMCrossover``
+"LRMO TM dissolution"              "Mn-catalysed SEI" (full cell    ``TMDissolution``,
+                                   with a growing SEI), "none"      ``DissolvedTMCrossover``,
+                                                                    ``MnCatalysedSEIGrowth``
 =================================  ===============================  =========================
 
-"LRMO TM dissolution" defaults to "Mn-catalysed SEI" in a full cell (graphite) and to "none" in
-a half cell, where it must stay "none": the Mn it dissolves acts through the graphite's SEI,
-which a Li metal counter electrode does not have (``tm_dissolution``), and so the half-cell sets
-and their calibration rows are exactly as without it.
+"LRMO TM dissolution" defaults to "Mn-catalysed SEI" in a full cell (graphite) whose PyBaMM "SEI"
+option grows a film, and to "none" otherwise. The Mn it dissolves acts through the graphite's
+growing SEI (``tm_dissolution``), so it is refused in a half cell, whose Li metal has none (the
+half-cell sets and their calibration rows are exactly as without it), and with "SEI" "none" or
+"constant".
 
 "LRMO kinetics" is "Marcus-Hush-Chidsey" (default) or "Butler-Volmer" (``couples``).
 Released oxygen (``ReleasedOxygen``) and the Li/O inventories (``Inventories``) are always there.
@@ -82,14 +84,24 @@ TM_DISSOLUTION = "LRMO TM dissolution"
 KINETICS = ("Marcus-Hush-Chidsey", "Butler-Volmer")
 
 
+def _negative_sei(options: dict) -> str:
+    """The negative electrode's (first phase's) "SEI" option, in any of PyBaMM's forms: one
+    value, a (negative, positive) pair, each a value or a tuple of phases."""
+    sei = options.get("SEI", "none")
+    while isinstance(sei, tuple):
+        sei = sei[0]
+    return sei
+
+
 def split_options(options: dict | None) -> tuple[dict, dict]:
     """(PyBaMM options, LRMO mechanism options with defaults); bad LRMO options raise."""
     options = dict(options or {})
     half_cell = options.get("working electrode", "both") == "positive"
+    growing_sei = _negative_sei(options) not in ("none", "constant")
     lrmo = {}
     for key, choices in MECHANISMS.items():
-        default = "none" if key == TM_DISSOLUTION and half_cell else next(iter(choices))
-        value = options.pop(key, default)
+        no_sei = key == TM_DISSOLUTION and (half_cell or not growing_sei)
+        value = options.pop(key, "none" if no_sei else next(iter(choices)))
         if value not in choices:
             raise pybamm.OptionError(
                 f"option {key!r} must be one of {', '.join(map(repr, choices))}, got {value!r}"
@@ -99,6 +111,12 @@ def split_options(options: dict | None) -> tuple[dict, dict]:
         raise pybamm.OptionError(
             f"option {TM_DISSOLUTION!r} must be 'none' in a half cell (working electrode "
             "'positive'): the dissolved Mn acts through a graphite SEI"
+        )
+    if not growing_sei and lrmo[TM_DISSOLUTION] != "none":
+        raise pybamm.OptionError(
+            f"option {TM_DISSOLUTION!r} needs a growing SEI: option 'SEI' of the negative "
+            f"electrode must be a growth model, not {_negative_sei(options)!r} (the deposited Mn "
+            "catalyses its growth)"
         )
     lrmo["LRMO kinetics"] = options.pop("LRMO kinetics", KINETICS[0])
     if lrmo["LRMO kinetics"] not in KINETICS:
@@ -192,10 +210,11 @@ class _LRMOMixin:
             self.submodels["dissolved TM crossover"] = tm_dissolution.DissolvedTMCrossover(
                 param, options
             )
+            self.submodels["negative primary sei"] = tm_dissolution.MnCatalysedSEIGrowth(
+                param, options
+            )
         self.submodels["inventories"] = inventory.Inventories(param, options, x_av)
-        self.submodels["total interface"] = electrode.LRMOTotalInterfacialCurrent(
-            param, options, extra_negative=(tm_dissolution.REACTION,) if tm_crossover else ()
-        )
+        self.submodels["total interface"] = electrode.LRMOTotalInterfacialCurrent(param, options)
         if half_cell and options["SEI"] in ("none", "constant"):
             electrode.set_explicit_lithium_metal_submodels(self)
 

@@ -2,11 +2,12 @@
 
 PyBaMM counts the Li a cell has lost as the particles' and electrolyte's shortfall, and checks it
 against the Li its side reactions (SEI, plating) and its loss of active material hold. The LRMO
-model has three more Li sinks that PyBaMM does not know: escaped O2 reduced on the graphite (four
-Li per O2, ``EscapedOxygenCrossover``), O2 reduced to Li2O2 on the RuO2 islands (two Li per
-O2) and, in a full cell, the SEI that deposited Mn catalyses (``tm_dissolution``); all are
-added to PyBaMM's "Total lithium lost to side reactions [mol]" (and its
-capacity), so that the two ways of counting lost Li agree again. Capacity and LAM need no
+model has two more Li sinks that PyBaMM does not know: escaped O2 reduced on the graphite (four
+Li per O2, ``EscapedOxygenCrossover``) and O2 reduced to Li2O2 on the RuO2 islands (two Li per
+O2); both are added to PyBaMM's "Total lithium lost to side reactions [mol]" (and its
+capacity), so that the two ways of counting lost Li agree again. The SEI that deposited Mn
+catalyses in a full cell is part of PyBaMM's own SEI (``tm_dissolution``); its share is a summary
+variable of its own. Capacity and LAM need no
 change: PyBaMM sums both phases, and the volume oxygen loss destroys is PyBaMM's own loss of
 active material of each phase.
 
@@ -38,7 +39,7 @@ def lrmo_degradation_variables(variables: dict, param) -> dict:
     """The LRMO additions to PyBaMM's degradation variables (after PyBaMM has set its own)."""
     mass_g = variables["Active powder mass [g]"]
     li2o2 = 2e-6 * variables["Oxygen reduced to Li2O2 on RuO2 [umol.g-1]"] * mass_g
-    sinks = li2o2 + sum(variables[name] for name in (CROSSOVER, MN_SEI) if name in variables)
+    sinks = li2o2 + variables.get(CROSSOVER, 0)
     lost = variables["Total lithium lost to side reactions [mol]"] + sinks
     return {
         LI2O2: li2o2,

@@ -51,9 +51,7 @@ the aging mechanism of dissolved Ni, Mn and Co alike, larger with Mn (Jung 2019)
 lost far exceeds the two Li a Mn2+/Li+ exchange would take (Tsunekawa H. et al., J. Electrochem.
 Soc. 149 (2002) A1326, doi:10.1149/1.1502686: "capacity losses estimated from quantities of Mn
 deposition on the graphite, assuming a Mn2+-Li+ exchange process, appear negligible when
-compared with the experimental findings"). (The SEI resistance that also rises with the
-dissolved TM concentration, Joshi T. et al., J. Electrochem. Soc. 161 (2014) A1915,
-doi:10.1149/2.0861412jes, is not modelled: this SEI takes Li, it adds no film.) The turnover
+compared with the experimental findings"). The turnover
 is linear in time at a like lithiation, so with a deposit that grows linearly the Li lost grows
 quadratically with the cycle number. Each deposited Mn therefore turns over electrolyte reduction
 catalytically, using the electrons of the lithiated graphite (Shkrob 2014: reduced only there):
@@ -63,16 +61,38 @@ catalytically, using the electrons of the lithiated graphite (Shkrob 2014: reduc
 
 N_dep the deposited TM [mol], f_Mn its Mn share, x_n the graphite's X-averaged surface
 stoichiometry (no electrons to give at x_n = 0, so an empty graphite grows no catalysed SEI) and
-k_cat the turnover per Mn at full lithiation. One Li+ and one electron per Li lost, like
-PyBaMM's SEI with its "Ratio of lithium moles to SEI moles" of 1: a negative-electrode side
-reaction spread uniformly (``uniform_negative_reaction``) that ``LRMOTotalInterfacialCurrent``
-sums, so the graphite receives less of the charging current, and its Li enters the Li inventory
-(``LOST``) and PyBaMM's loss of lithium to side reactions (``summary``). Ni and Co deposit with
-the Mn but are given no catalytic activity (Jung 2019: Mn is the most active; a lower bound).
+k_cat the turnover per Mn at full lithiation. One Li+ and one electron per Li lost, spread
+uniformly over the graphite (``uniform_negative_reaction``).
+
+One film. What the Mn catalyses is the graphite's SEI (Zhan 2013, Shkrob 2014: the Mn sits in
+it), so its current is added to the current of PyBaMM's SEI growth (``MnCatalysedSEIGrowth``):
+the catalysed products thicken the one SEI film, whose resistance the graphite's reaction then
+sees through PyBaMM's "SEI film resistance" option (the SEI resistance rises with the dissolved
+TM: Joshi T. et al., J. Electrochem. Soc. 161 (2014) A1915, doi:10.1149/2.0861412jes), through
+which the solvent of a diffusion-limited SEI must also pass, and whose Li is PyBaMM's own "Loss
+of lithium to negative SEI [mol]" (so its capacity, LLI and summary variables include it).
+``LOST`` integrates the catalysed part alone, as a record of the split. Two assumptions stand
+behind this, neither measured for this cell:
+
+- the catalysed rate does not depend on the film's thickness, while the uncatalysed
+  solvent-limited growth (rate ~ 1/L) slows as the film thickens. That is the reading in which
+  the Mn makes the film conduct electrons, so that the solvent is reduced where it meets the
+  film, and what it leaves adds to the barrier of the uncatalysed inner growth (the sources
+  place the Mn in the inner SEI, but say nothing of where the solvent it catalyses is reduced;
+  a catalyst cannot speed a growth that is strictly limited by the solvent's diffusion);
+- the products have the solvent SEI's partial molar volume and resistivity (the set's
+  OKane2022 values, 9.6e-5 m3 per mol Li and 2e5 ohm m: 5-10 times the volume per Li of LiF or
+  Li2CO3). Joshi 2014 supports the direction, a resistance rising with the TM, not its size.
+
+Ni and Co deposit with the Mn but are given no catalytic activity (Jung 2019: Mn is the most
+active; a lower bound).
 
 Which numbers are measured: only the 4.6 V onset and the stoichiometric TM ratio (Jung 2019) and
 the composition. k_d, b_d and k_cat are assumed (their sources in the parameter set say how);
 none is fitted to a calibration row.
+
+The mechanism needs a growing SEI: in a full cell it is the default when PyBaMM's "SEI" option
+is a growth model, and "none" with "SEI" "none" or "constant", where it is refused.
 
 Half cells: the option must be "none" (its default there). A Li metal counter electrode has no
 graphite SEI for the Mn to catalyse, and the dissolution's own effect on a half cell is the 1e-3
@@ -94,7 +114,7 @@ TOTAL_RATE = "TM dissolution rate [mol.s-1]"
 TOTAL_DISSOLVED = "TM dissolved from positive electrode [mol]"
 IN_ELECTROLYTE = "TM in electrolyte [mol]"
 DEPOSITED = "TM deposited on negative electrode [mol]"
-LOST = "Loss of lithium to Mn-catalysed SEI [mol]"
+LOST = "Loss of lithium to Mn-catalysed SEI [mol]"  # part of the negative SEI's loss
 REACTION = "Mn-catalysed SEI"
 # scales: ~20 mol.m-3 of electrode dissolved, ~1e-8 mol in a coin-size cell, ~1e-6 mol Li lost
 DISSOLVED_SCALE, TM_SCALE, LI_SCALE = 10.0, 1e-8, 1e-6
@@ -145,8 +165,9 @@ class NoTMDissolution(PositiveSubModel):
 
 
 class DissolvedTMCrossover(pybamm.BaseSubModel):
-    """Dissolved TM in the electrolyte, deposited in the graphite's SEI, and the SEI growth the
-    deposited Mn catalyses (full cells with "LRMO TM dissolution" on)."""
+    """Dissolved TM in the electrolyte, deposited in the graphite's SEI, and the current of the
+    SEI growth the deposited Mn catalyses, which ``MnCatalysedSEIGrowth`` adds to the SEI's
+    (full cells with "LRMO TM dissolution" on)."""
 
     def __init__(self, param, options=None):
         super().__init__(param, domain="negative", options=options)
@@ -186,3 +207,23 @@ class DissolvedTMCrossover(pybamm.BaseSubModel):
         self.initial_conditions = {
             variables[name]: pybamm.Scalar(0) for name in (IN_ELECTROLYTE, DEPOSITED, LOST)
         }
+
+
+class MnCatalysedSEIGrowth(pybamm.sei.SEIGrowth):
+    """PyBaMM's SEI growth of the graphite, whose current also carries the reduction that the
+    deposited Mn catalyses (``DissolvedTMCrossover``): one film, one Li sink, one resistance."""
+
+    def __init__(self, param, options):
+        super().__init__(param, "negative", options)
+
+    def get_coupled_variables(self, variables):
+        # read first: a missing catalysed current must stop this submodel before PyBaMM's own
+        # SEI current alone reaches the shared variables
+        catalysed = variables[f"Negative electrode {REACTION} interfacial current density [A.m-2]"]
+        variables = super().get_coupled_variables(variables)
+        own = variables[
+            f"Negative electrode {self.reaction_name}interfacial current density [A.m-2]"
+        ]
+        variables.update(self._get_standard_reaction_variables(own + catalysed))
+        # PyBaMM's volumetric SEI currents, from the summed interfacial current
+        return super(pybamm.sei.SEIGrowth, self).get_coupled_variables(variables)
