@@ -11,6 +11,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import pybamm
 import pytest
 
 from lrmo_cell.errors import InputError
@@ -22,6 +23,7 @@ from lrmo_cell.fitting.gitt import (
     half_cell_setup,
 )
 from lrmo_cell.fitting.synthetic import synthetic_gitt
+from lrmo_cell.parameters import value_at
 
 SET = "LRMO_Sun2025_pristine"
 TRUTH = {couple_diffusivity_name("TM"): 2e-17, couple_diffusivity_name("oxygen"): 3e-18}
@@ -134,7 +136,9 @@ def test_half_cell_set_gives_a_two_couple_setup_and_a_full_cell_is_refused():
 def test_fit_gitt_cli_on_writes_both_couples_into_the_patch(tmp_path):
     """Two pulses of the charge GITT: the first is the TM couple's, the second (on the
     plateau) the oxygen couple's, so the patch holds one value per couple, each 95% interval
-    around its truth, on top of the LRMO set."""
+    around its truth, on top of the LRMO set, as the couples' diffusivities at the reference
+    temperature (the set's 25 C, which the fit ran at): loaded, the patch keeps the set's
+    Arrhenius law, 1.357 times the 25 C value at 45 C (1449 K, O'Regan 2022)."""
     from lrmo_cell.cli import main
     from lrmo_cell.parameters import load_parameter_set
 
@@ -145,7 +149,9 @@ def test_fit_gitt_cli_on_writes_both_couples_into_the_patch(tmp_path):
     patch = json.loads(out.read_text())
     assert patch["base"] == SET
     for name, truth in TRUTH.items():
-        low, high = patch["parameters"][name]["ci95"]
+        reference = name.replace("[m2.s-1]", "at reference temperature [m2.s-1]")
+        assert name not in patch["parameters"]
+        low, high = patch["parameters"][reference]["ci95"]
         assert low <= truth <= high
         assert high / low < 1.5
     table = pd.read_csv(tmp_path / "patch_pulses.csv")
@@ -155,8 +161,15 @@ def test_fit_gitt_cli_on_writes_both_couples_into_the_patch(tmp_path):
     assert not table["weppner_huggins_applies"].any()
     assert (tmp_path / "patch_fit.png").stat().st_size > 10_000
     # the patch is a parameter set the loader takes
-    values = load_parameter_set(str(out))
-    assert couple_diffusivity_name("TM") in values
+    values = pybamm.ParameterValues(load_parameter_set(str(out)))
+    for name in TRUTH:
+        reference = name.replace("[m2.s-1]", "at reference temperature [m2.s-1]")
+        fitted = patch["parameters"][reference]["value"]
+        at_25, at_45 = (value_at(values, values[name], 0.5, kelvin) for kelvin in (298.15, 318.15))
+        assert at_25 == pytest.approx(value_at(values, values[reference], 0.5), rel=1e-12)
+        if isinstance(fitted, float):  # one pulse per couple: a number, not a table
+            assert at_25 == pytest.approx(fitted, rel=1e-12)
+        assert at_45 / at_25 == pytest.approx(1.357, rel=1e-3)
 
 
 def test_fit_gitt_cli_refuses_a_full_cell_in_one_line(tmp_path, capsys):

@@ -76,3 +76,26 @@ def test_the_rebuilt_cell_runs_to_the_same_voltage(exported):
     capacity = [abs(s["Discharge capacity [A.h]"].entries[-1]) for s in original.cycles[0].steps]
     capacity_back = [abs(s["Discharge capacity [A.h]"].entries[-1]) for s in back.cycles[0].steps]
     assert capacity_back == pytest.approx(capacity, rel=1e-3)
+
+
+def test_the_couples_keep_their_temperature_laws(exported):
+    """BPX carries each couple's diffusivity with its activation energy and the couples' reaction
+    activation energy: rebuilt, the diffusivities are the set's at 0 and 45 C (1.36 times their
+    25 C value at 45 C for the 12 kJ/mol both couples have), not frozen at 25 C."""
+    rebuilt = parameter_values_from_bpx(exported, SET)
+    named = pybamm.ParameterValues(load_parameter_set(SET))
+    for phase in ("Primary", "Secondary"):
+        name = f"{phase}: Positive particle diffusivity [m2.s-1]"
+
+        def at(values, kelvin, name=name):
+            return values.evaluate(values[name](pybamm.Scalar(0.5), pybamm.Scalar(kelvin)))
+
+        for kelvin in (273.15, 318.15):
+            assert at(rebuilt, kelvin) == pytest.approx(at(named, kelvin), rel=1e-9)
+        assert at(rebuilt, 318.15) / at(rebuilt, 298.15) == pytest.approx(1.357, rel=1e-3)
+        assert (
+            rebuilt[
+                f"{phase}: Positive electrode reaction rate constant activation energy [J.mol-1]"
+            ]
+            == (named["Positive electrode reaction activation energy [J.mol-1]"])
+        )

@@ -209,6 +209,7 @@ def _gitt(args: argparse.Namespace) -> int:
         detect_pulses,
         fit_gitt,
         pulse_table,
+        referred_to_reference_temperature,
         relaxed_voltage,
         summarise_fit,
         weppner_huggins_by_couple,
@@ -271,6 +272,8 @@ def _gitt(args: argparse.Namespace) -> int:
         [args.file, "--model", args.model, *pulses_option, "--out", args.out]
     )
     summary = summarise_fit(table, setup.fit_names, stoichiometry)
+    if stoichiometry:
+        summary = referred_to_reference_temperature(summary, setup.parameter_values)
     is_pybamm_set = args.model in pybamm.parameter_sets and not args.model.startswith("LRMO_")
     document = _patch(
         out,

@@ -18,6 +18,7 @@ import pandas as pd
 
 from lrmo_cell.errors import InputError
 from lrmo_cell.fitting.estimation import fit_least_squares
+from lrmo_cell.parameters import value_at
 
 
 def detect_pulses(
@@ -484,6 +485,36 @@ def couple_diffusivity_name(couple: str) -> str:
     return f"{COUPLES[couple]}: Positive particle diffusivity [m2.s-1]"
 
 
+_ARRHENIUS_LAWS = ("tm_couple_diffusivity", "oxygen_couple_diffusivity")
+
+
+def referred_to_reference_temperature(summary: dict, values) -> dict:
+    """``summarise_fit``'s diffusivities of an LRMO set whose couples' diffusivities follow its
+    Arrhenius law (``lrmo_cell.parameters.functions.tm_couple_diffusivity``), as that law's
+    values at the reference temperature (name "... at reference temperature [m2.s-1]"), so
+    that a patch keeps the set's temperature law: the fit ran at the cell's initial
+    temperature, and its values are divided by the law's factor there (1 when the two
+    temperatures agree, as in the study's sets). Other entries are kept as they are."""
+    t_cell, t_ref = values["Initial temperature [K]"], values["Reference temperature [K]"]
+    out = {}
+    for name, entry in summary.items():
+        law = values[name] if name in values.keys() else None
+        if getattr(law, "__name__", None) not in _ARRHENIUS_LAWS:
+            out[name] = entry
+            continue
+        factor = value_at(values, law, 0.5, t_cell) / value_at(values, law, 0.5, t_ref)
+        referred = {"value": entry["value"] / factor, "ci95": [v / factor for v in entry["ci95"]]}
+        if "table" in entry:
+            table = entry["table"]
+            referred["table"] = {
+                "stoichiometry": table["stoichiometry"],
+                "values": [v / factor for v in table["values"]],
+            }
+        reference = name.replace("[m2.s-1]", "at reference temperature [m2.s-1]")
+        out[reference] = referred
+    return out
+
+
 @dataclass
 class TwoCoupleSetup:
     """What the pulse fit needs of an LRMO half cell: its model (``model_for`` the set, Li
@@ -520,7 +551,13 @@ class _Replay:
         self.simulation = pybamm.Simulation(
             model, parameter_values=values, **setup.simulator_options
         )
-        self.diffusivities = {n: float(setup.parameter_values[n]) for n in setup.fit_names}
+        # the set's values at mid stoichiometry and the cell's temperature start the fit (a
+        # diffusivity may be a function of both: the LRMO sets' Arrhenius law, an earlier table)
+        temperature = setup.parameter_values["Initial temperature [K]"]
+        self.diffusivities = {
+            n: value_at(setup.parameter_values, setup.parameter_values[n], 0.5, temperature)
+            for n in setup.fit_names
+        }
 
     def step(self, state, current_A: float, duration_s: float, period_s: float | None = None):
         t_eval = (

@@ -14,6 +14,7 @@ import os
 import numpy as np
 
 from lrmo_cell.errors import InputError
+from lrmo_cell.parameters import value_at
 
 DESCRIPTION = (
     "LRMO || graphite cell (lrmo_cell.models.lrmo.LRMO). The positive electrode is "
@@ -28,6 +29,7 @@ DESCRIPTION = (
 )
 
 F = 96485.33212  # C/mol
+_REFERENCE_DIFFUSIVITY = "Positive particle diffusivity at reference temperature [m2.s-1]"
 
 
 def _ocp_table(values, ocp) -> dict:
@@ -36,17 +38,7 @@ def _ocp_table(values, ocp) -> dict:
     graphite at 1e-3): uniform points there misplace the first volts of a formation charge."""
     ends = np.geomspace(1e-4, 0.05, 60)
     x = np.concatenate([ends, np.linspace(0.05, 0.95, 181)[1:-1], 1 - ends[::-1]])
-    return {"x": x.tolist(), "y": [_at_reference(values, ocp, s) for s in x]}
-
-
-def _at_reference(values, value, *args) -> float:
-    """A constant, or a PyBaMM function evaluated at reference arguments; parameters the
-    function refers to are filled in from ``values`` (a pybamm.ParameterValues)."""
-    import pybamm
-
-    if callable(value):
-        return float(values.evaluate(value(*[pybamm.Scalar(a) for a in args])))
-    return float(value)
+    return {"x": x.tolist(), "y": [value_at(values, ocp, s) for s in x]}
 
 
 def _rate_constant(values, j0, c_e: float, c_max: float, T: float) -> float:
@@ -54,7 +46,7 @@ def _rate_constant(values, j0, c_e: float, c_max: float, T: float) -> float:
     the initial electrolyte concentration c_e, inverting BPX's normalised form
     j0 = F k sqrt((c_e/c_e0) (c_s/c_max) (1 - c_s/c_max)) (see pybamm.parameters.bpx), in which
     that state gives j0 = F k / 2."""
-    return 2 * _at_reference(values, j0, c_e, 0.5 * c_max, c_max, T) / F
+    return 2 * value_at(values, j0, c_e, 0.5 * c_max, c_max, T) / F
 
 
 def _electrode_contact(p: dict, side: str) -> dict:
@@ -85,7 +77,7 @@ def _electrode(values, p: dict, side: str, particle: str, c_e: float, T: float) 
         "Maximum concentration [mol.m-3]": c_max,
         "Particle radius [m]": radius,
         "Surface area per unit volume [m-1]": 3 * eps_s / radius,
-        "Diffusivity [m2.s-1]": _at_reference(
+        "Diffusivity [m2.s-1]": value_at(
             values, p[f"{particle} particle diffusivity [m2.s-1]"], 0.5, T
         ),
         "OCP [V]": _ocp_table(values, p[f"{side} electrode OCP [V]"]),
@@ -107,11 +99,11 @@ def _blended_positive(values, p: dict, c_e: float, T: float) -> dict:
     for phase, couple in (("Primary", "TM couple"), ("Secondary", "Oxygen couple")):
         prefix = f"{phase}: "
         c_max = p[f"{prefix}Maximum concentration in positive electrode [mol.m-3]"]
-        eps_s = _at_reference(
+        eps_s = value_at(
             values, p[f"{prefix}Positive electrode active material volume fraction"], 0, 0, 0
         )
         radius = p[f"{prefix}Positive particle radius [m]"]
-        c0 = _at_reference(
+        c0 = value_at(
             values, p[f"{prefix}Initial concentration in positive electrode [mol.m-3]"], 0, 0
         )
         particles[couple] = {
@@ -121,9 +113,12 @@ def _blended_positive(values, p: dict, c_e: float, T: float) -> dict:
             "Maximum concentration [mol.m-3]": c_max,
             "Particle radius [m]": radius,
             "Surface area per unit volume [m-1]": 3 * eps_s / radius,
-            "Diffusivity [m2.s-1]": _at_reference(
+            "Diffusivity [m2.s-1]": value_at(
                 values, p[f"{prefix}Positive particle diffusivity [m2.s-1]"], 0.5, T
             ),
+            "Diffusivity activation energy [J.mol-1]": p[
+                f"{prefix}Positive particle diffusivity activation energy [J.mol-1]"
+            ],
             "OCP [V]": _ocp_table(values, p[f"{prefix}Positive electrode OCP [V]"]),
             "Entropic change coefficient [V.K-1]": p[
                 f"{prefix}Positive electrode OCP entropic change [V.K-1]"
@@ -135,6 +130,10 @@ def _blended_positive(values, p: dict, c_e: float, T: float) -> dict:
                 c_max,
                 T,
             ),
+            # the LRMO kinetics' one Arrhenius law for both couples (``couples``)
+            "Reaction rate constant activation energy [J.mol-1]": p[
+                "Positive electrode reaction activation energy [J.mol-1]"
+            ],
         }
     return {**_electrode_contact(p, "Positive"), "Particle": particles}
 
@@ -147,7 +146,12 @@ def _lrmo_extension(p: dict, document: dict) -> dict:
     standard = pybamm.ParameterValues.create_from_bpx_obj(
         {**document, "Parameterisation": {**document["Parameterisation"], "User-defined": {}}}
     )
-    return {k: float(v) for k, v in p.items() if _is_number(v) and k not in standard.keys()}
+    return {
+        k: float(v)
+        for k, v in p.items()
+        # the couples' diffusivities at the reference temperature are BPX's own Diffusivity
+        if _is_number(v) and k not in standard.keys() and not k.endswith(_REFERENCE_DIFFUSIVITY)
+    }
 
 
 def _as_made_concentrations(values) -> dict:
@@ -170,7 +174,9 @@ def parameter_values_from_bpx(path: str | os.PathLike, set_name: str):
     """``pybamm.ParameterValues`` of an LRMO cell rebuilt from a BPX file written by
     ``export_bpx``: every value the file holds (standard sections and the LRMO extension in
     User-defined) comes from the file; the named set supplies only the function-valued
-    parameters BPX does not carry (see ``MODEL2_DESCRIPTION``)."""
+    parameters BPX does not carry (see ``DESCRIPTION``), and the couples' diffusivities
+    at the reference temperature, which BPX's Diffusivity holds (unused here: the rebuilt
+    diffusivities are PyBaMM's Arrhenius law from the file)."""
     import pybamm
 
     from lrmo_cell.parameters import load_parameter_set
@@ -232,10 +238,10 @@ def bpx_dict(set_name: str) -> dict:
             },
             "Electrolyte": {
                 "Cation transference number": p["Cation transference number"],
-                "Diffusivity [m2.s-1]": _at_reference(
+                "Diffusivity [m2.s-1]": value_at(
                     values, p["Electrolyte diffusivity [m2.s-1]"], c_e, T
                 ),
-                "Conductivity [S.m-1]": _at_reference(
+                "Conductivity [S.m-1]": value_at(
                     values, p["Electrolyte conductivity [S.m-1]"], c_e, T
                 ),
             },

@@ -13,6 +13,7 @@ from .io import (
     load_parameter_set,
     read_parameter_file,
     resolve_parameter_file,
+    value_at,
     write_parameter_file,
 )
 from .treatment import treatment_parameters
@@ -23,5 +24,6 @@ __all__ = [
     "read_parameter_file",
     "resolve_parameter_file",
     "treatment_parameters",
+    "value_at",
     "write_parameter_file",
 ]

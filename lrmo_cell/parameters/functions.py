@@ -62,7 +62,8 @@ def stoichiometry_table(stoichiometry, values, name: str):
     points (such parameters change by decades), constant beyond them.
 
     The function takes PyBaMM's arguments for the parameter it stands for: ``(sto, T)`` for a
-    particle diffusivity, ``(c_e, c_s_surf, c_s_max, T)`` for an exchange-current density.
+    particle diffusivity, ``(sto,)`` for a couple's diffusivity at the reference temperature,
+    ``(c_e, c_s_surf, c_s_max, T)`` for an exchange-current density.
     """
     import numpy as np
 
@@ -75,7 +76,7 @@ def stoichiometry_table(stoichiometry, values, name: str):
         x, log_y = np.r_[x, 1.0], np.r_[log_y, log_y[-1]]
 
     def function(*args):
-        sto = args[0] if len(args) == 2 else args[1] / args[2]
+        sto = args[0] if len(args) <= 2 else args[1] / args[2]
         return 10 ** pybamm.Interpolant(x, log_y, sto, name=name)
 
     return function
@@ -120,22 +121,55 @@ def oxygen_couple_ocp(sto):
     return _gallery_ocp("Secondary", sto)
 
 
-def _mass_action_j0(phase: str, c_e, c_s_surf, c_s_max):
+def _arrhenius(activation_energy_name: str, T):
+    e_a = pybamm.Parameter(activation_energy_name)
+    t_ref = pybamm.Parameter("Reference temperature [K]")
+    return pybamm.exp(e_a / pybamm.constants.R * (1 / t_ref - 1 / T))
+
+
+def _mass_action_j0(phase: str, c_e, c_s_surf, c_s_max, T):
     k = _couple(phase, "reaction rate constant [A.m-2]")
     _, w = _as_made_formal_potential_and_spread(phase)
     x = _clipped(c_s_surf / c_s_max)
-    return k * (c_e / 1000) ** 0.5 * (x * (1 - x)) ** (w / 2)
+    arrhenius = _arrhenius("Positive electrode reaction activation energy [J.mol-1]", T)
+    return k * arrhenius * (c_e / 1000) ** 0.5 * (x * (1 - x)) ** (w / 2)
 
 
 def tm_couple_exchange_current_density(c_e, c_s_surf, c_s_max, T):
     """MSMR exchange-current density [A.m-2] k (c_e/c_ref)^(1/2) x^(w/2) (1 - x)^(w/2) of the TM
-    couple (alpha = 1/2), the form the LRMO model writes as mass action; for plain PyBaMM runs."""
-    return _mass_action_j0("Primary", c_e, c_s_surf, c_s_max)
+    couple (alpha = 1/2), Arrhenius in T as the LRMO model's rate constants, the form the LRMO
+    model writes as mass action; for plain PyBaMM runs."""
+    return _mass_action_j0("Primary", c_e, c_s_surf, c_s_max, T)
 
 
 def oxygen_couple_exchange_current_density(c_e, c_s_surf, c_s_max, T):
     """As ``tm_couple_exchange_current_density``, for the as-made lattice-oxygen couple."""
-    return _mass_action_j0("Secondary", c_e, c_s_surf, c_s_max)
+    return _mass_action_j0("Secondary", c_e, c_s_surf, c_s_max, T)
+
+
+def _arrhenius_diffusivity(phase: str, sto, T):
+    # a number, or a function of stoichiometry (a ``fit gitt`` table)
+    d_ref = pybamm.FunctionParameter(
+        f"{phase}: Positive particle diffusivity at reference temperature [m2.s-1]",
+        {"Positive particle stoichiometry": sto},
+    )
+    return d_ref * _arrhenius(
+        f"{phase}: Positive particle diffusivity activation energy [J.mol-1]", T
+    )
+
+
+def tm_couple_diffusivity(sto, T):
+    """Li diffusivity [m2.s-1] of the TM couple at stoichiometry ``sto`` and temperature ``T``
+    [K]: D_ref(sto) exp(E_D / R (1 / T_ref - 1 / T)), PyBaMM's Arrhenius form for a layered
+    oxide's diffusivity (O'Regan et al., Electrochim. Acta 425 (2022) 140700, PyBaMM set
+    ORegan2022), with D_ref (a number, or a ``fit gitt`` table of the stoichiometry referred to
+    the reference temperature) and E_D from the set."""
+    return _arrhenius_diffusivity("Primary", sto, T)
+
+
+def oxygen_couple_diffusivity(sto, T):
+    """As ``tm_couple_diffusivity``, for the lattice-oxygen couple."""
+    return _arrhenius_diffusivity("Secondary", sto, T)
 
 
 def _rest_occupancy(phase: str):

@@ -380,6 +380,17 @@ def _value(name: str, entry_value, path):
     return entry_value
 
 
+def value_at(values, value, *args) -> float:
+    """``value`` of a parameter: a number, or a PyBaMM parameter function evaluated at the
+    numbers ``args`` (e.g. a diffusivity at (stoichiometry, temperature [K])), the parameters
+    the function refers to filled in from ``values`` (a ``pybamm.ParameterValues``)."""
+    import pybamm
+
+    if callable(value):
+        return float(values.evaluate(value(*[pybamm.Scalar(a) for a in args])))
+    return float(value)
+
+
 def load_parameter_set(name_or_path: str | os.PathLike, complete: bool = False) -> dict:
     """A parameter set as a dict for ``pybamm.ParameterValues`` (base resolved, checked,
     functions resolved through the registry).
