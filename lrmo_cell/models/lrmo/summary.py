@@ -26,6 +26,9 @@ LRMO_SUMMARY_VARIABLES = (
     "Released oxygen [umol.g-1]",
     "Escaped oxygen [umol.g-1]",
     "X-averaged positive electrode densified film resistance [Ohm.m2]",
+    # PyBaMM's SEI film on the negative: in a full cell the graphite's, with the products the
+    # deposited Mn catalyses (``tm_dissolution``)
+    "X-averaged negative electrode resistance [Ohm.m2]",
     "X-averaged positive electrode irreversible TM migration fraction",
     "X-averaged positive electrode oxygen-redox hysteresis branch state",
     "Dissolved TM [umol.g-1]",
