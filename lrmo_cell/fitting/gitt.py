@@ -485,9 +485,6 @@ def couple_diffusivity_name(couple: str) -> str:
     return f"{COUPLES[couple]}: Positive particle diffusivity [m2.s-1]"
 
 
-_ARRHENIUS_LAWS = ("tm_couple_diffusivity", "oxygen_couple_diffusivity")
-
-
 def referred_to_reference_temperature(summary: dict, values) -> dict:
     """``summarise_fit``'s diffusivities of an LRMO set whose couples' diffusivities follow its
     Arrhenius law (``lrmo_cell.parameters.functions.tm_couple_diffusivity``), as that law's
@@ -495,11 +492,13 @@ def referred_to_reference_temperature(summary: dict, values) -> dict:
     that a patch keeps the set's temperature law: the fit ran at the cell's initial
     temperature, and its values are divided by the law's factor there (1 when the two
     temperatures agree, as in the study's sets). Other entries are kept as they are."""
+    from lrmo_cell.parameters.functions import oxygen_couple_diffusivity, tm_couple_diffusivity
+
     t_cell, t_ref = values["Initial temperature [K]"], values["Reference temperature [K]"]
     out = {}
     for name, entry in summary.items():
         law = values[name] if name in values.keys() else None
-        if getattr(law, "__name__", None) not in _ARRHENIUS_LAWS:
+        if law not in (tm_couple_diffusivity, oxygen_couple_diffusivity):
             out[name] = entry
             continue
         factor = value_at(values, law, 0.5, t_cell) / value_at(values, law, 0.5, t_ref)
