@@ -75,6 +75,31 @@ def test_lumped_thermal_model_heats_the_cell(charged):
     assert np.trapezoid(heat, solution.t) > 0
 
 
+def test_first_charge_through_the_activation_plateau_warms_the_cell():
+    """Second law through the one-way activation: on the pristine cell's C/5 first charge to
+    4.7 V, its oxygen couple's reaction heat a j eta (PyBaMM's irreversible heat of a phase) is
+    never negative, and with zero entropic coefficients the cell warms. (Against the OCP of the
+    reversible sites alone the plateau's activation current ran under a negative overpotential:
+    -1.6e5 W.m-3 of reaction heat, and the cell cooled by 0.14 K over the charge.)"""
+    values = pybamm.ParameterValues(load_parameter_set("LRMO_Sun2025_pristine"))
+    i_c5 = values["Nominal cell capacity [A.h]"] / 5
+    solution, _ = _solve(
+        "LRMO_Sun2025_pristine",
+        {"working electrode": "positive", "thermal": "lumped"},
+        [f"Charge at {i_c5} A until 4.7 V"],
+    )
+    prefix = "X-averaged positive electrode secondary "
+    a_j = solution[prefix + "volumetric interfacial current density [A.m-3]"].entries
+    heat = a_j * solution[prefix + "reaction overpotential [V]"].entries
+    assert heat.min() >= 0
+    activation = solution[
+        "X-averaged positive electrode oxygen-redox activation current density [A.m-2]"
+    ].entries
+    assert activation.max() > 1e-3  # the charge crossed the plateau
+    temperature = solution["Volume-averaged cell temperature [K]"].entries
+    assert temperature[-1] > temperature[0]
+
+
 def test_delithiated_lrmo_shrinks_by_its_small_volume_change(charged):
     """Swelling: the LRMO coating thins as the charge takes its Li (c below the as-made,
     strain-free concentration), by less than the coating's 1.5 % volume change x the share of

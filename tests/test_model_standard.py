@@ -119,14 +119,11 @@ def test_the_as_made_cell_rests_at_equilibrium(run):
         assert np.abs(j).max() < NO_CURRENT
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model defect (couples.py): the oxygen couple's reported reaction overpotential is "
-    "-0.15 V at rest from the as-made state, with no current: its OCP is that of the reversible "
-    "(activated) sites, of which the as-made couple has none (x = u = 1), so gallery_ocp floors "
-    "both site shares to 1e-12 and reports U0 + hysteresis shift = 3.55 V against 3.40 V",
-)
 def test_the_oxygen_couple_rests_at_zero_overpotential(run):
+    """The as-made oxygen couple has no reversible Li and no empty sites (x = u = 1), and its
+    Li2MnO3-like sites do not delithiate 1.1 V below their plateau: it runs in neither
+    direction, so it has no driving force at rest (it had -0.15 V against the OCP of reversible
+    sites it does not have)."""
     rest = run.steps[REST]
     eta = rest["Positive electrode secondary reaction overpotential [V]"].entries
     assert np.abs(eta).max() < 1e-6
@@ -160,14 +157,11 @@ def test_each_reaction_runs_down_its_overpotential(run):
         assert _uphill(li_metal, current) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model defect (couples.py): on the first charge the oxygen couple carries its "
-    "activation current (oxidation, up to 0.013 A.m-2) while its reported reaction "
-    "overpotential, taken against the OCP of its activated sites only, is negative (down to "
-    "-1.5 V): the variable is not the driving force of the current the couple carries",
-)
 def test_the_oxygen_couple_runs_down_its_overpotential(run):
+    """The oxygen couple's reaction overpotential is the driving force of the whole current it
+    carries, the one-way activation on the first-charge plateau included (against the OCP of
+    its reversible sites alone it was down to -1.5 V under that oxidation current), so PyBaMM's
+    irreversible reaction heat a j eta of the couple is never negative."""
     eta = run["Positive electrode secondary reaction overpotential [V]"]
     j = run["Positive electrode secondary interfacial current density [A.m-2]"]
     assert _uphill(eta, j) == 0

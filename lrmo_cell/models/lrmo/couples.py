@@ -40,6 +40,21 @@ U0_O + dU_hys - dU_irr with spread w (hysteresis and decay from ``TMMigration``)
 
     j_O = k [(x - u)^w r_ox(eta_O) - (1 - x)^w r_red(eta_O)] + k u^w_act r_ox(eta_act).
 
+The couple's open-circuit potential is its rest potential: the potential at which its anodic
+terms (both populations) balance its cathodic term, so that its reaction overpotential is the
+driving force of the current it carries, whichever of its sites carry it,
+
+    eta = (R T / F) ln[(k (x - u)^w r_ox + k u^w_act r_ox(eta_act)) / (k (1 - x)^w r_red)],
+
+the couple's affinity per electron (the ratio of a reaction's forward and backward rates is
+exp(affinity / R T) by detailed balance). With no unactivated sites left it is the reversible
+gallery's U0 + w (R T / F) ln((1 - x) / (x - u)) - dphi, as for the TM couple; with them, for
+Butler-Volmer it is the mixed potential of the two populations, and under
+Marcus-Hush-Chidsey the ratio of the two oxidation rates is taken at the present potential.
+Why: against the reversible sites' OCP alone the activation current on the first-charge plateau
+ran "uphill" (an overpotential down to -1.5 V under an oxidation current) and PyBaMM's thermal
+models took its irreversible heat a j eta as negative.
+
 """
 
 from __future__ import annotations
@@ -49,6 +64,9 @@ import pybamm
 from .base import OXYGEN, TM, F, R, orphan, site_power
 
 C_E_REF = 1000.0  # mol.m-3, the reference of the rate constants (1 M electrolyte)
+# a couple's rate per unit rate constant below which it runs in neither direction: where both of
+# its directions are below this (the as-made oxygen couple, x = u = 1) its driving force is zero
+NO_RATE = 1e-12
 
 
 def transfer_rates(eta, reorganization, kinetics: str):
@@ -118,6 +136,33 @@ def activation_formal_potential(variables: dict, local, shell: bool = False):
     return u0 - local(variables, "TM migration OCP shift [V]")
 
 
+def oxygen_couple_rates(x, u, eta, eta_act, w, w_act, reorganization, kinetics):
+    """(reversible oxidation, activation, reduction) of the oxygen couple per unit rate constant,
+    at the scaled overpotentials eta = F (dphi - U0) / R T of its activated sites and eta_act =
+    F (dphi - U0_act) / R T of its unactivated ones; x the surface site fraction, u the
+    unactivated share there (``surface_unactivated_share``)."""
+    oxidation, reduction = transfer_rates(eta, reorganization, kinetics)
+    activation, _ = transfer_rates(eta_act, reorganization, kinetics)
+    return (
+        site_power(x - u, w) * oxidation,
+        site_power(u, w_act) * activation,
+        site_power(1 - x, w) * reduction,
+    )
+
+
+def couple_affinity(anodic, cathodic):
+    """F / R T-scaled driving force of a couple from its anodic and cathodic rates: ln of their
+    ratio, zero where neither runs (both below ``NO_RATE``)."""
+    return pybamm.log((anodic + NO_RATE) / (cathodic + NO_RATE))
+
+
+def densified_film_overpotential(variables, j_tot_av):
+    """[V] the drop across the densified surface layer, which both couples and the RuO2 couple
+    see in series: -j_tot r_film, j_tot the electrode's mean interfacial current density."""
+    r_film = variables["X-averaged positive electrode densified film resistance [Ohm.m2]"]
+    return -j_tot_av * r_film
+
+
 def gallery_ocp(filled, empty, u0, w, T):
     """One-gallery MSMR OCP [V] from the shares of filled and empty reversible sites; the shares
     are floored for the logarithm only (reporting, never kinetics)."""
@@ -126,35 +171,80 @@ def gallery_ocp(filled, empty, u0, w, T):
 
 
 class GalleryOpenCircuitPotential(pybamm.open_circuit_potential.BaseOpenCircuitPotential):
-    """OCP of one couple from its (history-dependent) formal potential and spread."""
+    """OCP of one couple from its (history-dependent) formal potential and spread: the TM
+    couple's gallery OCP; the oxygen couple's rest potential (module docstring), the gallery OCP
+    of its activated sites once no unactivated ones are left."""
 
-    def __init__(self, param, options, phase, x_average):
+    def __init__(self, param, options, phase, x_average, kinetics):
         super().__init__(param, "positive", "lithium-ion main", options, phase)
         self.x_average = x_average
+        self.kinetics = kinetics
 
     def _local(self, variables, name):
         prefix = "X-averaged positive electrode " if self.x_average else "Positive electrode "
         return variables[prefix + name]
 
+    def _rest_potential(self, variables, local, x, u_particle, u0, w, T, delta_phi):
+        """The oxygen couple's rest potential [V] at site fraction x and the present
+        (film-corrected) surface potential difference."""
+        u = surface_unactivated_share(u_particle, x)
+        u0_act = activation_formal_potential(variables, local)
+        reorganization = phase_parameter(OXYGEN, "reorganization energy [eV]") * F / (R * T)
+        oxidation, activation, reduction = oxygen_couple_rates(
+            x,
+            u,
+            F * (delta_phi - u0) / (R * T),
+            F * (delta_phi - u0_act) / (R * T),
+            w,
+            phase_parameter(OXYGEN, "activation non-ideality factor"),
+            reorganization,
+            self.kinetics,
+        )
+        return delta_phi - R * T / F * couple_affinity(oxidation + activation, reduction)
+
     def get_coupled_variables(self, variables):
         phase = self.phase
         sto_surf, sto_bulk, T, T_bulk = self._get_stoichiometry_and_temperature(variables)
         u0, w = formal_potential_and_spread(variables, phase, self._local)
-        u0_av, w_av = formal_potential_and_spread(
-            variables, phase, lambda v, n: v[f"X-averaged positive electrode {n}"]
-        )
-        # the OCP of the reversible sites: for the oxygen couple the activated ones, the filled
-        # share of which excludes the unactivated (always Li-occupied) share u
-        u = self._local(variables, "unactivated oxygen-redox share") if phase == OXYGEN else 0
-        u_av = (
-            variables["X-averaged positive electrode unactivated oxygen-redox share"]
-            if phase == OXYGEN
-            else 0
-        )
-        if phase == OXYGEN:
-            u = surface_unactivated_share(u, sto_surf)
-        ocp_surf = gallery_ocp(sto_surf - u, 1 - sto_surf, u0, w, T)
-        ocp_bulk = gallery_ocp(sto_bulk - u_av, 1 - sto_bulk, u0_av, w_av, T_bulk)
+        j_tot_av, _ = self._get_average_total_interfacial_current_density(variables)
+        eta_film = densified_film_overpotential(variables, j_tot_av)
+
+        def x_averaged(v, n):
+            return v[f"X-averaged positive electrode {n}"]
+
+        u0_av, w_av = formal_potential_and_spread(variables, phase, x_averaged)
+        if phase == TM:
+            ocp_surf = gallery_ocp(sto_surf, 1 - sto_surf, u0, w, T)
+            ocp_bulk = gallery_ocp(sto_bulk, 1 - sto_bulk, u0_av, w_av, T_bulk)
+        else:
+            delta_phi_av = variables[
+                "X-averaged positive electrode surface potential difference [V]"
+            ]
+            delta_phi = (
+                delta_phi_av
+                if self.x_average
+                else variables["Positive electrode surface potential difference [V]"]
+            )
+            ocp_surf = self._rest_potential(
+                variables,
+                self._local,
+                sto_surf,
+                self._local(variables, "unactivated oxygen-redox share"),
+                u0,
+                w,
+                T,
+                delta_phi + eta_film,
+            )
+            ocp_bulk = self._rest_potential(
+                variables,
+                x_averaged,
+                sto_bulk,
+                x_averaged(variables, "unactivated oxygen-redox share"),
+                u0_av,
+                w_av,
+                T_bulk,
+                delta_phi_av + eta_film,
+            )
         variables.update(self._get_standard_ocp_variables(ocp_surf, ocp_bulk, 0 * T))
         self._alias_ocp_as_equilibrium(variables)
         variables.update(
@@ -215,14 +305,12 @@ class MassActionKinetics(pybamm.interface.BaseInterface):
         w = orphan(variables[f"Positive electrode {phase_name}non-ideality factor"])
         ocp = orphan(variables[f"Positive electrode {phase_name}open-circuit potential [V]"])
         j_tot_av, a_j_tot_av = self._get_average_total_interfacial_current_density(variables)
-        r_film = variables["X-averaged positive electrode densified film resistance [Ohm.m2]"]
-        eta_film = -j_tot_av * r_film
         if x.domain == ["positive electrode"] and delta_phi.domain == ["current collector"]:
             delta_phi = pybamm.PrimaryBroadcast(delta_phi, "positive electrode")
+        eta_film = densified_film_overpotential(variables, j_tot_av)
 
         eta = F * (delta_phi + eta_film - u0) / (R * T)
         reorganization = phase_parameter(self.phase, "reorganization energy [eV]") * F / (R * T)
-        oxidation, reduction = transfer_rates(eta, reorganization, self.kinetics)
         # Arrhenius in temperature, one activation energy for both couples (a layered-oxide
         # value; no LRMO measurement), 1 at the reference temperature the rates were set at
         e_r = pybamm.Parameter("Positive electrode reaction activation energy [J.mol-1]")
@@ -230,24 +318,32 @@ class MassActionKinetics(pybamm.interface.BaseInterface):
         arrhenius = pybamm.exp(e_r / R * (1 / t_ref - 1 / T))
         k = self.rate_constant(variables) * arrhenius * (c_e / C_E_REF) ** 0.5
         u = 0
-        if self.phase == OXYGEN:
+        if self.phase == TM:
+            oxidation, reduction = transfer_rates(eta, reorganization, self.kinetics)
+            j = k * (site_power(x, w) * oxidation - site_power(1 - x, w) * reduction)
+        else:
             u = surface_unactivated_share(
                 orphan(variables[f"{self._prefix(x)}unactivated oxygen-redox share"]), x
             )
             u0_act = orphan(activation_formal_potential(variables, self._local_for(x)))
-            eta_act = F * (delta_phi + eta_film - u0_act) / (R * T)
-            activation_rate, _ = transfer_rates(eta_act, reorganization, self.kinetics)
-            w_act = phase_parameter(OXYGEN, "activation non-ideality factor")
-            j_act = k * site_power(u, w_act) * activation_rate
+            oxidation, activation, reduction = oxygen_couple_rates(
+                x,
+                u,
+                eta,
+                F * (delta_phi + eta_film - u0_act) / (R * T),
+                w,
+                phase_parameter(OXYGEN, "activation non-ideality factor"),
+                reorganization,
+                self.kinetics,
+            )
+            j = k * (oxidation + activation - reduction)
+            j_act = k * activation
             name = "positive electrode oxygen-redox activation current density [A.m-2]"
             if j_act.domain == ["positive electrode"]:
                 full, x_av = j_act, pybamm.x_average(j_act)
             else:
                 full, x_av = pybamm.PrimaryBroadcast(j_act, "positive electrode"), j_act
             variables.update({"P" + name[1:]: full, f"X-averaged {name}": x_av})
-        j = k * (site_power(x - u, w) * oxidation - site_power(1 - x, w) * reduction)
-        if self.phase == OXYGEN:
-            j = j + j_act
         j0 = k * (site_power(x - u, 1) * site_power(1 - x, 1)) ** (w / 2)
 
         variables.update(self._get_standard_interfacial_current_variables(j))

@@ -181,7 +181,9 @@ class _LRMOMixin:
         half_cell = options["working electrode"] == "positive"
         for phase in (TM, OXYGEN):
             self.submodels[f"positive {phase} open-circuit potential"] = (
-                couples.GalleryOpenCircuitPotential(param, options, phase, x_av)
+                couples.GalleryOpenCircuitPotential(
+                    param, options, phase, x_av, self.lrmo_options["LRMO kinetics"]
+                )
             )
             self.submodels[f"positive {phase} interface"] = couples.MassActionKinetics(
                 param, options, phase, self.lrmo_options["LRMO kinetics"]

@@ -29,7 +29,7 @@ from __future__ import annotations
 import pybamm
 
 from .base import F, PositiveSubModel, R
-from .couples import C_E_REF, transfer_rates
+from .couples import C_E_REF, densified_film_overpotential, transfer_rates
 
 POOLS = ("dissolved", "adsorbed", "reduced", "escaped")
 SCALE = 100.0  # mol O2 per m3 of electrode, the size of the pools (~50 umol O2 per g)
@@ -61,11 +61,11 @@ class ReleasedOxygen(PositiveSubModel):
         T = self.local(variables, "temperature [K]")
         u = pybamm.Parameter("RuO2 surface oxygen couple potential [V]")
         k_ru = pybamm.Parameter("RuO2 surface oxygen rate constant [s-1]")
-        r_film = variables["X-averaged positive electrode densified film resistance [Ohm.m2]"]
         j_tot_av = variables[
             "X-averaged positive electrode total interfacial current density [A.m-2]"
         ]
-        eta = 2 * F * (delta_phi - j_tot_av * r_film - u) / (R * T)
+        eta_film = densified_film_overpotential(variables, j_tot_av)
+        eta = 2 * F * (delta_phi + eta_film - u) / (R * T)
         reorganization = (
             pybamm.Parameter("RuO2 surface oxygen couple reorganization energy [eV]") * F / (R * T)
         )
