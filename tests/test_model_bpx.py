@@ -63,9 +63,9 @@ def _formation_charge(values):
 
 def test_the_rebuilt_cell_runs_to_the_same_voltage(exported):
     """Everything BPX holds comes from the file (the named set adds only the function-valued
-    extras BPX cannot carry). The rebuilt cell differs only where BPX tabulates or freezes a
-    function: the graphite OCP table, and the electrolyte's transport at its initial
-    concentration; so the voltages agree to 2 mV, and the capacities to 0.1 %."""
+    extras BPX cannot carry). The rebuilt cell differs only where BPX tabulates a function
+    (the graphite OCP, the electrolyte's transport) or holds its temperature law as one
+    activation energy; so the voltages agree to 2 mV, and the capacities to 0.1 %."""
     rebuilt = parameter_values_from_bpx(exported, SET)
     named = pybamm.ParameterValues(load_parameter_set(SET))
     assert set(named.keys()) <= set(rebuilt.keys())
@@ -106,3 +106,26 @@ def test_the_couples_keep_their_temperature_laws(exported):
         for kelvin in (273.15, 318.15):
             assert at(rebuilt, kelvin) == pytest.approx(at(named, kelvin), rel=1e-9)
         assert at(rebuilt, 318.15) / at(rebuilt, 298.15) == pytest.approx(1.357, rel=1e-3)
+
+
+def test_the_electrolyte_keeps_its_concentration_and_temperature_laws(exported):
+    """BPX holds the electrolyte's transport as a table on concentration with an Arrhenius
+    activation energy: rebuilt at 25 C, Valoen's diffusivity and conductivity come back between
+    the table's points (25 mol/m3 apart: linear interpolation within 1e-3 from 0.3 to 4.3 M); at
+    1 M over 0-45 C, where Valoen's laws are not Arrhenius, their largest error is under a fifth
+    of that of the laws frozen at 25 C (measured 0.11 and 0.04 of it: 26 % against 245 % for the
+    diffusivity at 0 C, 2.5 % against 68 % for the conductivity)."""
+    rebuilt = parameter_values_from_bpx(exported, SET)
+    named = pybamm.ParameterValues(load_parameter_set(SET))
+    kelvins = np.linspace(273.15, 318.15, 10)
+    for name in ("Electrolyte diffusivity [m2.s-1]", "Electrolyte conductivity [S.m-1]"):
+
+        def at(values, c, kelvin, name=name):
+            law = values[name](pybamm.Scalar(c), pybamm.Scalar(kelvin))
+            return float(values.evaluate(law))
+
+        for c in (333.0, 1237.0, 2789.0, 4321.0):
+            assert at(rebuilt, c, 298.15) == pytest.approx(at(named, c, 298.15), rel=1e-3)
+        error = max(abs(at(rebuilt, 1000, k) / at(named, 1000, k) - 1) for k in kelvins)
+        frozen = max(abs(at(named, 1000, 298.15) / at(named, 1000, k) - 1) for k in kelvins)
+        assert error < frozen / 5
