@@ -76,9 +76,9 @@ def test_lumped_thermal_model_heats_the_cell(charged):
 
 
 def test_first_charge_through_the_activation_plateau_warms_the_cell():
-    """Second law through the one-way activation: on the pristine cell's C/5 first charge to
-    4.7 V, its oxygen couple's reaction heat a j eta (PyBaMM's irreversible heat of a phase) is
-    never negative, and with zero entropic coefficients the cell warms. (Against the OCP of the
+    """Through the one-way activation: on the pristine cell's C/5 first charge to 4.7 V, its
+    oxygen couple's reaction heat a j eta (PyBaMM's irreversible heat of a phase) is never
+    negative, and with zero entropic coefficients the cell warms. (Against the OCP of the
     reversible sites alone the plateau's activation current ran under a negative overpotential:
     -1.6e5 W.m-3 of reaction heat, and the cell cooled by 0.14 K over the charge.)"""
     values = pybamm.ParameterValues(load_parameter_set("LRMO_Sun2025_pristine"))
@@ -91,7 +91,10 @@ def test_first_charge_through_the_activation_plateau_warms_the_cell():
     prefix = "X-averaged positive electrode secondary "
     a_j = solution[prefix + "volumetric interfacial current density [A.m-3]"].entries
     heat = a_j * solution[prefix + "reaction overpotential [V]"].entries
-    assert heat.min() >= 0
+    # not below 1e-12 of its peak: at the as-made start the couple's current is a 1e-40 A.m-2
+    # rounding of nothing (its activation rate underflows in the current, not in its driving
+    # force), which reads as -4e-41 W.m-3
+    assert heat.min() >= -1e-12 * heat.max()
     activation = solution[
         "X-averaged positive electrode oxygen-redox activation current density [A.m-2]"
     ].entries

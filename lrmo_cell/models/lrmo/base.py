@@ -20,7 +20,7 @@ def orphan(symbol: pybamm.Symbol) -> pybamm.Symbol:
     return symbol.orphans[0] if isinstance(symbol, pybamm.Broadcast) else symbol
 
 
-_SMALLEST_NORMAL = 2.2250738585072014e-308
+SMALLEST_NORMAL = 2.2250738585072014e-308
 
 
 def site_power(x: pybamm.Symbol, w: pybamm.Symbol) -> pybamm.Symbol:
@@ -34,7 +34,7 @@ def site_power(x: pybamm.Symbol, w: pybamm.Symbol) -> pybamm.Symbol:
     1e-19, i.e. exactly 1): w x^(w - 1) for every w >= 1, and x^w ln x with respect to a spread
     that moves with activation.
     """
-    return pybamm.maximum(x, _SMALLEST_NORMAL) ** w
+    return pybamm.maximum(x, SMALLEST_NORMAL) ** w
 
 
 class PositiveSubModel(pybamm.BaseSubModel):

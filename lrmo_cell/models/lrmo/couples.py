@@ -40,20 +40,29 @@ U0_O + dU_hys - dU_irr with spread w (hysteresis and decay from ``TMMigration``)
 
     j_O = k [(x - u)^w r_ox(eta_O) - (1 - x)^w r_red(eta_O)] + k u^w_act r_ox(eta_act).
 
-The couple's open-circuit potential is its rest potential: the potential at which its anodic
-terms (both populations) balance its cathodic term, so that its reaction overpotential is the
-driving force of the current it carries, whichever of its sites carry it,
+The couple's open-circuit potential is its rest potential, dphi - eta, and its reaction
+overpotential is the driving force of the whole current it carries, whichever of its sites
+carry it:
 
-    eta = (R T / F) ln[(k (x - u)^w r_ox + k u^w_act r_ox(eta_act)) / (k (1 - x)^w r_red)],
+    eta = (R T / F) ln[((x - u)^w r_ox(eta_O) + u^w_act r_ox(eta_act)) / ((1 - x)^w r_red(eta_O))],
 
-the couple's affinity per electron (the ratio of a reaction's forward and backward rates is
-exp(affinity / R T) by detailed balance). With no unactivated sites left it is the reversible
-gallery's U0 + w (R T / F) ln((1 - x) / (x - u)) - dphi, as for the TM couple; with them, for
-Butler-Volmer it is the mixed potential of the two populations, and under
-Marcus-Hush-Chidsey the ratio of the two oxidation rates is taken at the present potential.
-Why: against the reversible sites' OCP alone the activation current on the first-charge plateau
-ran "uphill" (an overpotential down to -1.5 V under an oxidation current) and PyBaMM's thermal
-models took its irreversible heat a j eta as negative.
+which has the sign of the couple's current wherever it runs. With no unactivated sites left it
+is, by detailed balance (r_ox / r_red = exp(eta_O)), the reversible gallery's overpotential
+dphi - U0 - w (R T / F) ln((1 - x) / (x - u)), as for the TM couple; with them, under
+Butler-Volmer, the rest potential is the mixed potential of the two populations, a function of
+the state; under Marcus-Hush-Chidsey the ratio of the two populations' oxidation rates moves
+with the potential, so the rest potential is the zero-current potential only where the current
+vanishes. It is computed from the rates' logarithms (exact where a rate underflows) with a share
+of 1e-12 of sites held at equilibrium on both sides, which bounds it where the couple has no
+sites on one side: the as-made couple (x = u = 1), whose only reaction, the activation 1.1 V
+below its plateau, runs one way at e^-43 of its rate constant, is kinetically frozen rather than
+at rest, and reports the driving force of that oxidation (1.1 V in the sets). Why: against the
+reversible sites' OCP alone the activation on the first-charge plateau ran under an
+overpotential down to -1.5 V, and PyBaMM's thermal models took its reaction heat a j eta as
+negative. That heat is now never negative, but it is a lower bound on what the couple
+dissipates: the exchange of Li between its two populations at zero net current, and the energy
+of the activated sites' lower potential, are heat that one overpotential per phase cannot
+carry.
 
 """
 
@@ -61,12 +70,26 @@ from __future__ import annotations
 
 import pybamm
 
-from .base import OXYGEN, TM, F, R, orphan, site_power
+from .base import OXYGEN, SMALLEST_NORMAL, TM, F, R, orphan, site_power
 
 C_E_REF = 1000.0  # mol.m-3, the reference of the rate constants (1 M electrolyte)
-# a couple's rate per unit rate constant below which it runs in neither direction: where both of
-# its directions are below this (the as-made oxygen couple, x = u = 1) its driving force is zero
-NO_RATE = 1e-12
+# the share of a couple's sites taken to be at equilibrium with the surface when its driving force
+# is reported, gallery_ocp's floor: a couple with no sites on either side (the as-made oxygen
+# couple, x = u = 1) then rests where it is, and it moves the driving force of a couple with sites
+# by (1e-12)^w / (its sites' share) exp(|eta| / 2) of R T / F, under 1e-6 V above 2.6 V
+EQUILIBRIUM_SHARE = 1e-12
+
+
+def _mhc_shape(eta, reorganization):
+    """Marcus-Hush-Chidsey's rate shape at the scaled overpotential eta, 1 at eta = 0, between 1
+    and 2 / erfc of its value there (Zeng et al. 2014's closed form), the same in both
+    directions."""
+    root = pybamm.sqrt(reorganization)
+
+    def erfc_part(x):
+        return pybamm.erfc((reorganization - pybamm.sqrt(1 + root + x**2)) / (2 * root))
+
+    return erfc_part(eta) / erfc_part(pybamm.Scalar(0))
 
 
 def transfer_rates(eta, reorganization, kinetics: str):
@@ -78,15 +101,32 @@ def transfer_rates(eta, reorganization, kinetics: str):
     """
     if kinetics == "Butler-Volmer":
         return pybamm.exp(eta / 2), pybamm.exp(-eta / 2)
-    root = pybamm.sqrt(reorganization)
-
-    def erfc_part(x):
-        return pybamm.erfc((reorganization - pybamm.sqrt(1 + root + x**2)) / (2 * root))
-
-    shape = erfc_part(eta) / erfc_part(pybamm.Scalar(0))
+    shape = _mhc_shape(eta, reorganization)
     # 2 / (1 + exp(-+eta)) written with tanh, which cannot overflow however far a Newton
     # iterate strays
     return shape * (1 + pybamm.tanh(eta / 2)), shape * (1 - pybamm.tanh(eta / 2))
+
+
+def _log_sigmoid(z):
+    """ln(1 / (1 + exp(-z))) without overflow or cancellation at any z."""
+    return -(pybamm.maximum(-z, 0) + pybamm.log(1 + pybamm.exp(-abs(z))))
+
+
+def log_transfer_rates(eta, reorganization, kinetics: str):
+    """ln of ``transfer_rates``, exact where the rates themselves underflow or cancel (1 -
+    tanh(eta / 2) is 0 in double precision from eta = 38)."""
+    if kinetics == "Butler-Volmer":
+        return eta / 2, -eta / 2
+    log_shape = pybamm.log(2 * _mhc_shape(eta, reorganization))
+    return log_shape + _log_sigmoid(eta), log_shape + _log_sigmoid(-eta)
+
+
+def _log_sum(*logs):
+    """ln(sum(exp(l))) of the logarithms ``logs``, without overflow."""
+    top = logs[0]
+    for term in logs[1:]:
+        top = pybamm.maximum(top, term)
+    return top + pybamm.log(sum(pybamm.exp(term - top) for term in logs))
 
 
 def phase_parameter(phase: str, name: str) -> pybamm.Parameter:
@@ -150,10 +190,35 @@ def oxygen_couple_rates(x, u, eta, eta_act, w, w_act, reorganization, kinetics):
     )
 
 
-def couple_affinity(anodic, cathodic):
-    """F / R T-scaled driving force of a couple from its anodic and cathodic rates: ln of their
-    ratio, zero where neither runs (both below ``NO_RATE``)."""
-    return pybamm.log((anodic + NO_RATE) / (cathodic + NO_RATE))
+def oxygen_couple_driving_force(x, u, eta, eta_act, w, w_act, reorganization, kinetics):
+    """F / R T-scaled driving force of the oxygen couple: ln of its anodic rate (the reversible
+    sites' oxidation and the activation) over its cathodic rate (the reversible sites'
+    reduction), arguments as ``oxygen_couple_rates``. Where its current runs it has the current's
+    sign; with no unactivated sites it is the reversible gallery's eta - w ln((1 - x) / (x - u)),
+    the affinity per electron of a single reaction (detailed balance). Computed from the rates'
+    logarithms, so that it stays exact where a rate underflows, with a share
+    ``EQUILIBRIUM_SHARE`` of sites at equilibrium added to both sides."""
+    log_ox, log_red = log_transfer_rates(eta, reorganization, kinetics)
+    log_activation, _ = log_transfer_rates(eta_act, reorganization, kinetics)
+
+    def log_share(share, power):
+        return power * pybamm.log(pybamm.maximum(share, SMALLEST_NORMAL))
+
+    log_equilibrium = w * pybamm.log(pybamm.Scalar(EQUILIBRIUM_SHARE)) + (log_ox + log_red) / 2
+    anodic = _log_sum(
+        log_share(x - u, w) + log_ox, log_share(u, w_act) + log_activation, log_equilibrium
+    )
+    cathodic = _log_sum(log_share(1 - x, w) + log_red, log_equilibrium)
+    return anodic - cathodic
+
+
+def surface_potential_difference(variables, x):
+    """The positive's surface potential difference where a couple's surface site fraction x
+    lives (through the electrode even in the SPMe, PyBaMM's own choice there)."""
+    delta_phi = orphan(variables["Positive electrode surface potential difference [V]"])
+    if x.domain == ["positive electrode"] and delta_phi.domain == ["current collector"]:
+        delta_phi = pybamm.PrimaryBroadcast(delta_phi, "positive electrode")
+    return delta_phi
 
 
 def densified_film_overpotential(variables, j_tot_av):
@@ -172,8 +237,8 @@ def gallery_ocp(filled, empty, u0, w, T):
 
 class GalleryOpenCircuitPotential(pybamm.open_circuit_potential.BaseOpenCircuitPotential):
     """OCP of one couple from its (history-dependent) formal potential and spread: the TM
-    couple's gallery OCP; the oxygen couple's rest potential (module docstring), the gallery OCP
-    of its activated sites once no unactivated ones are left."""
+    couple's gallery OCP; the oxygen couple's rest potential (module docstring), which is the
+    gallery OCP of its activated sites once no unactivated ones are left."""
 
     def __init__(self, param, options, phase, x_average, kinetics):
         super().__init__(param, "positive", "lithium-ion main", options, phase)
@@ -190,7 +255,7 @@ class GalleryOpenCircuitPotential(pybamm.open_circuit_potential.BaseOpenCircuitP
         u = surface_unactivated_share(u_particle, x)
         u0_act = activation_formal_potential(variables, local)
         reorganization = phase_parameter(OXYGEN, "reorganization energy [eV]") * F / (R * T)
-        oxidation, activation, reduction = oxygen_couple_rates(
+        driving_force = oxygen_couple_driving_force(
             x,
             u,
             F * (delta_phi - u0) / (R * T),
@@ -200,7 +265,7 @@ class GalleryOpenCircuitPotential(pybamm.open_circuit_potential.BaseOpenCircuitP
             reorganization,
             self.kinetics,
         )
-        return delta_phi - R * T / F * couple_affinity(oxidation + activation, reduction)
+        return delta_phi - R * T / F * driving_force
 
     def get_coupled_variables(self, variables):
         phase = self.phase
@@ -220,11 +285,8 @@ class GalleryOpenCircuitPotential(pybamm.open_circuit_potential.BaseOpenCircuitP
             delta_phi_av = variables[
                 "X-averaged positive electrode surface potential difference [V]"
             ]
-            delta_phi = (
-                delta_phi_av
-                if self.x_average
-                else variables["Positive electrode surface potential difference [V]"]
-            )
+            # the surface potential the kinetics see (``MassActionKinetics``)
+            delta_phi = surface_potential_difference(variables, sto_surf)
             ocp_surf = self._rest_potential(
                 variables,
                 self._local,
@@ -292,7 +354,6 @@ class MassActionKinetics(pybamm.interface.BaseInterface):
 
     def get_coupled_variables(self, variables):
         phase_name = self.phase_name
-        delta_phi = orphan(variables["Positive electrode surface potential difference [V]"])
         x = variables[f"Positive {phase_name}particle surface stoichiometry"]
         if isinstance(x, pybamm.Broadcast):  # X-averaged surface (SPM, SPMe)
             x = orphan(x)
@@ -305,8 +366,7 @@ class MassActionKinetics(pybamm.interface.BaseInterface):
         w = orphan(variables[f"Positive electrode {phase_name}non-ideality factor"])
         ocp = orphan(variables[f"Positive electrode {phase_name}open-circuit potential [V]"])
         j_tot_av, a_j_tot_av = self._get_average_total_interfacial_current_density(variables)
-        if x.domain == ["positive electrode"] and delta_phi.domain == ["current collector"]:
-            delta_phi = pybamm.PrimaryBroadcast(delta_phi, "positive electrode")
+        delta_phi = surface_potential_difference(variables, x)
         eta_film = densified_film_overpotential(variables, j_tot_av)
 
         eta = F * (delta_phi + eta_film - u0) / (R * T)
