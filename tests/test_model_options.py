@@ -177,3 +177,19 @@ def test_plot_summary_variables_draws_the_lrmo_variables(two_cycles):
     assert {ax.get_ylabel() for ax in drawn} == set(names)
     # one point per cycle on each
     assert all(len(ax.lines[0].get_xdata()) == 2 for ax in drawn)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=pybamm.ShapeError,
+    reason="PyBaMM defect (issue #5414, fix open in PR #5540): a half-cell DFN with a surface "
+    "form does not build with a thermal model; PyBaMM's own DFN fails the same way",
+)
+def test_dfn_half_cell_builds_with_the_lumped_thermal_model():
+    values = pybamm.ParameterValues(load_parameter_set("LRMO_Sun2025_pristine"))
+    simulation = pybamm.Simulation(
+        LRMO({"working electrode": "positive", "thermal": "lumped"}, base="DFN"),
+        parameter_values=values,
+        var_pts=VAR_PTS,
+    )
+    simulation.build()

@@ -122,7 +122,7 @@ def test_the_as_made_cell_rests_at_equilibrium(run):
 def test_the_as_made_oxygen_couple_is_frozen_not_at_rest(run):
     """PyBaMM checks a zero overpotential at rest; the as-made oxygen couple has no rest to be
     at. It has no reversible Li and no empty sites (x = u = 1), and its Li2MnO3-like sites, 1.1 V
-    below their plateau, can only delithiate, at e^-43 of their rate constant, with nothing to
+    below their plateau, can only delithiate, at ~e^-39 of their rate constant, with nothing to
     oppose them: its driving force is that of an oxidation through the rest (it was reported as
     -0.15 V, against the OCP of reversible sites it does not have), while it carries no current
     (``test_the_as_made_cell_rests_at_equilibrium``)."""

@@ -53,7 +53,7 @@ def _electrolyte_transport(values, law, c_e: float, T: float) -> tuple[dict, flo
     of the Arrhenius law through f(c_e, T) that fits ln f(c_e, T') best over 0-45 C. Why a fit:
     Valoen & Reimers' laws are Vogel-Tammann-Fulcher-like, not Arrhenius, so BPX's one
     activation energy holds them only near c_e (at 1 M over 0-45 C, the sets' diffusivity to
-    27 % and conductivity to 2.5 %; tests/test_model_bpx.py)."""
+    26 % and conductivity to 2.5 %; tests/test_model_bpx.py)."""
     c = np.linspace(0.0, 5000.0, 201)
     table = {"x": c.tolist(), "y": [value_at(values, law, ci, T) for ci in c]}
     x = 1 / T - 1 / _TRANSPORT_FIT_TEMPERATURES_K

@@ -52,11 +52,14 @@ dphi - U0 - w (R T / F) ln((1 - x) / (x - u)), as for the TM couple; with them, 
 Butler-Volmer, the rest potential is the mixed potential of the two populations, a function of
 the state; under Marcus-Hush-Chidsey the ratio of the two populations' oxidation rates moves
 with the potential, so the rest potential is the zero-current potential only where the current
-vanishes. It is computed from the rates' logarithms (exact where a rate underflows) with a share
-of 1e-12 of sites held at equilibrium on both sides, which bounds it where the couple has no
-sites on one side: the as-made couple (x = u = 1), whose only reaction, the activation 1.1 V
-below its plateau, runs one way at e^-43 of its rate constant, is kinetically frozen rather than
-at rest, and reports the driving force of that oxidation (1.1 V in the sets). Why: against the
+vanishes. It is computed from the rates' logarithms (exact where a rate underflows or cancels:
+the current itself, from the rates, can take the wrong sign where it is below ~1e-14 of the rate
+constant, under Marcus-Hush-Chidsey at |eta_O| above ~34) with a share of 1e-12 of sites held at
+equilibrium on both sides, which bounds it where the couple has no sites on one side: the
+as-made couple (x = u = 1), whose only reaction, the activation 1.1 V below its plateau, runs
+one way at ~e^-39 of its rate constant, is kinetically frozen rather than at rest, and reports
+the driving force of that oxidation as the floor bounds it (1.135 V in the sets, 0.18 V less
+per decade more of the share; its reported open-circuit potential is then 2.27 V). Why: against the
 reversible sites' OCP alone the activation on the first-charge plateau ran under an
 overpotential down to -1.5 V, and PyBaMM's thermal models took its reaction heat a j eta as
 negative. That heat is now never negative, but it is a lower bound on what the couple
@@ -74,9 +77,10 @@ from .base import OXYGEN, SMALLEST_NORMAL, TM, F, R, orphan, site_power
 
 C_E_REF = 1000.0  # mol.m-3, the reference of the rate constants (1 M electrolyte)
 # the share of a couple's sites taken to be at equilibrium with the surface when its driving force
-# is reported, gallery_ocp's floor: a couple with no sites on either side (the as-made oxygen
-# couple, x = u = 1) then rests where it is, and it moves the driving force of a couple with sites
-# by (1e-12)^w / (its sites' share) exp(|eta| / 2) of R T / F, under 1e-6 V above 2.6 V
+# is reported, gallery_ocp's floor: it bounds the driving force of a couple with no sites on one
+# side (the as-made oxygen couple, x = u = 1: 0.18 V less per decade more of it), and moves that
+# of a couple with sites by (1e-12 / its sites' share)^w exp(|eta| / 2) of R T / F, nothing
+# for the sets' w = 3
 EQUILIBRIUM_SHARE = 1e-12
 
 
