@@ -103,6 +103,49 @@ def test_first_charge_through_the_activation_plateau_warms_the_cell():
     assert temperature[-1] > temperature[0]
 
 
+def test_the_sets_entropic_coefficients_give_the_reversible_heat():
+    """A couple's entropic coefficient reaches PyBaMM's reversible heat a j T dU/dT (the LRMO
+    OCP had passed zero, whatever the set said): with -0.2 mV/K on both couples, the 20 minute
+    C/5 charge's reversible heat is -0.2 mV/K x T x the charge the couples' reactions carried,
+    to 1e-4 (the temperature moves by 2e-4 of itself; 0.6 % of the cell's charge went into the
+    double layer instead, which has no such heat)."""
+    values = pybamm.ParameterValues(load_parameter_set("LRMO_Sun2025_Ru1"))
+    coefficient = -2e-4
+    values.update(
+        {
+            f"{phase}: Positive electrode OCP entropic change [V.K-1]": coefficient
+            for phase in ("Primary", "Secondary")
+        }
+    )
+    i_c5 = values["Nominal cell capacity [A.h]"] / 5
+    simulation = pybamm.Simulation(
+        LRMO({"working electrode": "positive", "thermal": "lumped"}),
+        parameter_values=values,
+        experiment=pybamm.Experiment([f"Charge at {i_c5} A for 20 minutes"]),
+        var_pts=VAR_PTS,
+        solver=working_solver(),
+    )
+    solution = simulation.solve()
+    heat = np.trapezoid(solution["Reversible heating [W]"].entries, solution.t)
+    volume = (
+        values["Positive electrode thickness [m]"]
+        * values["Electrode height [m]"]
+        * values["Electrode width [m]"]
+    )
+    reacted = volume * sum(
+        np.trapezoid(
+            solution[
+                f"X-averaged positive electrode {phase} volumetric interfacial current density "
+                "[A.m-3]"
+            ].entries,
+            solution.t,
+        )
+        for phase in ("primary", "secondary")
+    )
+    temperature = np.mean(solution["Volume-averaged cell temperature [K]"].entries)
+    assert heat == pytest.approx(coefficient * temperature * reacted, rel=1e-4)
+
+
 def test_delithiated_lrmo_shrinks_by_its_small_volume_change(charged):
     """Swelling: the LRMO coating thins as the charge takes its Li (c below the as-made,
     strain-free concentration), by less than the coating's 1.5 % volume change x the share of

@@ -311,7 +311,9 @@ class GalleryOpenCircuitPotential(pybamm.open_circuit_potential.BaseOpenCircuitP
                 T_bulk,
                 delta_phi_av + eta_film,
             )
-        variables.update(self._get_standard_ocp_variables(ocp_surf, ocp_bulk, 0 * T))
+        # the set's entropic change, for PyBaMM's reversible heat (as its MSMR OCP passes it)
+        d_u_d_t = self.phase_param.dUdT(sto_surf)
+        variables.update(self._get_standard_ocp_variables(ocp_surf, ocp_bulk, d_u_d_t))
         self._alias_ocp_as_equilibrium(variables)
         variables.update(
             {
