@@ -3,9 +3,10 @@
 BPX (https://bpxstandard.com) describes a standard DFN/SPMe cell; the LRMO mechanisms (oxygen
 redox, oxygen loss, recapture, densified film, Li-deficient layer) have no BPX field, so their
 parameters go into BPX's "User-defined" section, which the standard provides for exactly that.
-Function-valued parameters are tabulated (OCPs against stoichiometry, the electrolyte's transport
-against concentration) or evaluated at the reference state (the particles' transport and the
-kinetics), each with its activation energy, since BPX stores expressions or tables, not Python.
+Function-valued parameters are tabulated (OCPs and the particles' diffusivities against
+stoichiometry, the electrolyte's transport against concentration) or evaluated at the reference
+state (the kinetics), each with its activation energy, since BPX stores expressions or tables,
+not Python.
 """
 
 from __future__ import annotations
@@ -34,13 +35,30 @@ R = 8.314462618  # J/(mol K)
 _REFERENCE_DIFFUSIVITY = "Positive particle diffusivity at reference temperature [m2.s-1]"
 
 
-def _ocp_table(values, ocp) -> dict:
-    """OCP [V] as a BPX InterpolatedTable on stoichiometry 1e-4..1 - 1e-4, with points packed
-    geometrically towards both ends, where the OCPs are steep and as-made cells sit (an empty
-    graphite at 1e-3): uniform points there misplace the first volts of a formation charge."""
+def _stoichiometry_grid() -> np.ndarray:
+    """Stoichiometry 1e-4..1 - 1e-4 with points packed geometrically towards both ends, where
+    the OCPs are steep and as-made cells sit (an empty graphite at 1e-3): uniform points there
+    misplace the first volts of a formation charge."""
     ends = np.geomspace(1e-4, 0.05, 60)
-    x = np.concatenate([ends, np.linspace(0.05, 0.95, 181)[1:-1], 1 - ends[::-1]])
+    return np.concatenate([ends, np.linspace(0.05, 0.95, 181)[1:-1], 1 - ends[::-1]])
+
+
+def _ocp_table(values, ocp) -> dict:
+    """OCP [V] as a BPX InterpolatedTable on stoichiometry."""
+    x = _stoichiometry_grid()
     return {"x": x.tolist(), "y": [value_at(values, ocp, s) for s in x]}
+
+
+def _particle_diffusivity(values, law, T: float) -> float | dict:
+    """A particle diffusivity D(sto, T) [m2.s-1] at the reference temperature ``T``, as BPX
+    holds one: a number where it does not depend on stoichiometry, else a table on it (a GITT
+    fit's per-pulse diffusivities, ``lrmo-cell fit gitt``), which BPX scales by its activation
+    energy."""
+    x = _stoichiometry_grid()
+    y = [value_at(values, law, s, T) for s in x]
+    if max(y) == min(y):
+        return y[0]
+    return {"x": x.tolist(), "y": y}
 
 
 # the temperatures an exported cell is run at: the designer's cold (0 C) to warm (45 C) cells
@@ -123,8 +141,8 @@ def _electrode(values, p: dict, side: str, particle: str, c_e: float, T: float) 
         "Maximum concentration [mol.m-3]": c_max,
         "Particle radius [m]": radius,
         "Surface area per unit volume [m-1]": 3 * eps_s / radius,
-        "Diffusivity [m2.s-1]": value_at(
-            values, p[f"{particle} particle diffusivity [m2.s-1]"], 0.5, T
+        "Diffusivity [m2.s-1]": _particle_diffusivity(
+            values, p[f"{particle} particle diffusivity [m2.s-1]"], T
         ),
         "OCP [V]": _ocp_table(values, p[f"{side} electrode OCP [V]"]),
         "Entropic change coefficient [V.K-1]": p[f"{side} electrode OCP entropic change [V.K-1]"],
@@ -163,8 +181,8 @@ def _blended_positive(values, p: dict, c_e: float, T: float) -> dict:
             "Maximum concentration [mol.m-3]": c_max,
             "Particle radius [m]": radius,
             "Surface area per unit volume [m-1]": 3 * eps_s / radius,
-            "Diffusivity [m2.s-1]": value_at(
-                values, p[f"{prefix}Positive particle diffusivity [m2.s-1]"], 0.5, T
+            "Diffusivity [m2.s-1]": _particle_diffusivity(
+                values, p[f"{prefix}Positive particle diffusivity [m2.s-1]"], T
             ),
             "Diffusivity activation energy [J.mol-1]": p[
                 f"{prefix}Positive particle diffusivity activation energy [J.mol-1]"
