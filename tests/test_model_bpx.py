@@ -166,7 +166,8 @@ def test_a_fitted_diffusivity_profile_survives_the_round_trip(tmp_path):
     name = "Secondary: Positive particle diffusivity [m2.s-1]"
 
     def at(values, sto, kelvin):
-        return float(values.evaluate(values[name](pybamm.Scalar(sto), pybamm.Scalar(kelvin))))
+        law = values[name](pybamm.Scalar(sto), pybamm.Scalar(kelvin))
+        return np.asarray(values.evaluate(law)).item()
 
     for sto in (0.123, 0.37, 0.61, 0.88):
         for kelvin in (273.15, 298.15, 318.15):

@@ -384,10 +384,12 @@ def value_at(values, value, *args) -> float:
     """``value`` of a parameter: a number, or a PyBaMM parameter function evaluated at the
     numbers ``args`` (e.g. a diffusivity at (stoichiometry, temperature [K])), the parameters
     the function refers to filled in from ``values`` (a ``pybamm.ParameterValues``)."""
+    import numpy as np
     import pybamm
 
     if callable(value):
-        return float(values.evaluate(value(*[pybamm.Scalar(a) for a in args])))
+        # its one element: a table-valued function evaluates to a 1 x 1 array
+        return float(np.asarray(values.evaluate(value(*[pybamm.Scalar(a) for a in args]))).item())
     return float(value)
 
 
