@@ -121,7 +121,9 @@ def oxygen_couple_ocp(sto):
     return _gallery_ocp("Secondary", sto)
 
 
-def _arrhenius(activation_energy_name: str, T):
+def arrhenius(activation_energy_name: str, T):
+    """exp(E / R (1 / T_ref - 1 / T)) of the set's activation energy ``activation_energy_name``
+    [J.mol-1] and "Reference temperature [K]": 1 where the set's values were taken."""
     e_a = pybamm.Parameter(activation_energy_name)
     t_ref = pybamm.Parameter("Reference temperature [K]")
     return pybamm.exp(e_a / pybamm.constants.R * (1 / t_ref - 1 / T))
@@ -131,8 +133,8 @@ def _mass_action_j0(phase: str, c_e, c_s_surf, c_s_max, T):
     k = _couple(phase, "reaction rate constant [A.m-2]")
     _, w = _as_made_formal_potential_and_spread(phase)
     x = _clipped(c_s_surf / c_s_max)
-    arrhenius = _arrhenius("Positive electrode reaction activation energy [J.mol-1]", T)
-    return k * arrhenius * (c_e / 1000) ** 0.5 * (x * (1 - x)) ** (w / 2)
+    temperature_factor = arrhenius("Positive electrode reaction activation energy [J.mol-1]", T)
+    return k * temperature_factor * (c_e / 1000) ** 0.5 * (x * (1 - x)) ** (w / 2)
 
 
 def tm_couple_exchange_current_density(c_e, c_s_surf, c_s_max, T):
@@ -153,7 +155,7 @@ def _arrhenius_diffusivity(phase: str, sto, T):
         f"{phase}: Positive particle diffusivity at reference temperature [m2.s-1]",
         {"Positive particle stoichiometry": sto},
     )
-    return d_ref * _arrhenius(
+    return d_ref * arrhenius(
         f"{phase}: Positive particle diffusivity activation energy [J.mol-1]", T
     )
 

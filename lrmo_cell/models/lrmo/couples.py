@@ -73,6 +73,8 @@ from __future__ import annotations
 
 import pybamm
 
+from lrmo_cell.parameters.functions import arrhenius
+
 from .base import OXYGEN, SMALLEST_NORMAL, TM, F, R, orphan, site_power
 
 C_E_REF = 1000.0  # mol.m-3, the reference of the rate constants (1 M electrolyte)
@@ -275,8 +277,6 @@ class GalleryOpenCircuitPotential(pybamm.open_circuit_potential.BaseOpenCircuitP
         phase = self.phase
         sto_surf, sto_bulk, T, T_bulk = self._get_stoichiometry_and_temperature(variables)
         u0, w = formal_potential_and_spread(variables, phase, self._local)
-        j_tot_av, _ = self._get_average_total_interfacial_current_density(variables)
-        eta_film = densified_film_overpotential(variables, j_tot_av)
 
         def x_averaged(v, n):
             return v[f"X-averaged positive electrode {n}"]
@@ -291,6 +291,8 @@ class GalleryOpenCircuitPotential(pybamm.open_circuit_potential.BaseOpenCircuitP
             ]
             # the surface potential the kinetics see (``MassActionKinetics``)
             delta_phi = surface_potential_difference(variables, sto_surf)
+            j_tot_av, _ = self._get_average_total_interfacial_current_density(variables)
+            eta_film = densified_film_overpotential(variables, j_tot_av)
             ocp_surf = self._rest_potential(
                 variables,
                 self._local,
@@ -379,10 +381,11 @@ class MassActionKinetics(pybamm.interface.BaseInterface):
         reorganization = phase_parameter(self.phase, "reorganization energy [eV]") * F / (R * T)
         # Arrhenius in temperature, one activation energy for both couples (a layered-oxide
         # value; no LRMO measurement), 1 at the reference temperature the rates were set at
-        e_r = pybamm.Parameter("Positive electrode reaction activation energy [J.mol-1]")
-        t_ref = pybamm.Parameter("Reference temperature [K]")
-        arrhenius = pybamm.exp(e_r / R * (1 / t_ref - 1 / T))
-        k = self.rate_constant(variables) * arrhenius * (c_e / C_E_REF) ** 0.5
+        k = (
+            self.rate_constant(variables)
+            * arrhenius("Positive electrode reaction activation energy [J.mol-1]", T)
+            * (c_e / C_E_REF) ** 0.5
+        )
         u = 0
         if self.phase == TM:
             oxidation, reduction = transfer_rates(eta, reorganization, self.kinetics)
