@@ -87,10 +87,10 @@ def full_cell_runs():
 
 
 def test_the_full_cells_fade_knee_is_followed(full_cell_runs):
-    """The full cell's graphite loses Li to its SEIs every cycle while its excess Li hides it,
-    then the fade speeds up: the jumps must carry that Li loss (held, they kept the capacity
-    flat and missed it by 0.32 % at 300 cycles, 3 % at 450). Retention at every 50th C/3 cycle
-    within 0.2 % (measured: 0.04 %)."""
+    """The full cell's graphite loses Li to its SEIs every cycle, and the fade speeds up as the
+    deposited Mn grows: the jumps must carry that Li loss (held, they kept the capacity flat and
+    missed it by 0.32 % at 300 cycles, 3 % at 450, before the graphite's formation took its
+    Li reserve). Retention at every 50th C/3 cycle within 0.2 % (measured: 0.10 %)."""
     full, fast = full_cell_runs
     rows = list(range(50, FULL_CELL_CYCLES + 1, 50))
 
@@ -99,7 +99,7 @@ def test_the_full_cells_fade_knee_is_followed(full_cell_runs):
         return q[rows] / q[1]
 
     knee = retention(full)
-    # the loss over the last 100 cycles is more than 1.3 times that over the first 100 (1.52;
+    # the loss over the last 100 cycles is more than 1.3 times that over the first 100 (1.6;
     # 2.4 while the Mn-catalysed SEI made no film that slowed the solvent-limited SEI)
     assert 1 - knee[-1] / knee[-3] > 1.3 * (1 - knee[1])
     assert (~fast["extrapolated"]).sum() < FULL_CELL_CYCLES / 5

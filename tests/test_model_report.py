@@ -201,6 +201,9 @@ def test_predictions_fit_the_voltage_slope_and_read_the_rate_table(monkeypatch):
         assert table[key] == rate["discharge_capacity_mAh_per_g"]
     # the stand-in full cell fades linearly to 0.9 of its first C/3 cycle
     assert table.filter(like="Ru-1 || graphite").iloc[0] == pytest.approx(0.9, rel=1e-9)
+    # its first cycle's Coulombic efficiency and first C/3 discharge are the stand-in's
+    assert table["Ru-1 || graphite: Coulombic efficiency of the 0.1C first cycle"] == 0.9
+    assert table["Ru-1 || graphite: discharge capacity, first C/3 cycle"] == 250.0
     # and its energy efficiency is its first C/3 cycle's: 0.999 x 3.49996 V / 3.9 V
     first = table["Ru-1 || graphite: energy efficiency, first C/3 cycle"]
     assert first == pytest.approx(0.999 * (3.5 - 4e-5) / 3.9, rel=1e-9)

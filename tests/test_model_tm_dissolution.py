@@ -140,6 +140,7 @@ def test_lithium_lost_grows_with_the_deposited_mn(cycled):
     others = (
         solution["Loss of lithium to oxygen crossover [mol]"].entries[-1]
         + solution["Loss of lithium to Li2O2 on RuO2 [mol]"].entries[-1]
+        + solution["Loss of lithium to graphite formation SEI [mol]"].entries[-1]
     )
     assert side == pytest.approx(sei + others, rel=1e-9)
     assert lost[-1] < sei

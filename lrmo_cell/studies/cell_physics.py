@@ -109,7 +109,8 @@ def electrode_pair_parameter_values(design: Design) -> pybamm.ParameterValues:
     at the set's LRMO density, so the model's active mass is the designer's. Graphite keeps its
     thickness and porosity from the design, and its volume fraction is what holds N/P x the
     cathode's areal capacity at the set's maximum concentration (the design's N/P, not the
-    set's); the anode's overhang carries no current in a 1D model and is left out.
+    set's), and its first-cycle efficiency, which its SEI formation takes on the first charge,
+    is the design's; the anode's overhang carries no current in a 1D model and is left out.
     """
     # load_design checked that the set is of this design's kind of cell
     values = pybamm.ParameterValues(load_parameter_set(_set_path(design)))
@@ -147,6 +148,10 @@ def electrode_pair_parameter_values(design: Design) -> pybamm.ParameterValues:
             )
         update["Negative electrode porosity"] = v["anode.porosity"]
         update["Negative electrode active material volume fraction"] = fraction
+        # the model's formation takes the share of Li the designer's graphite keeps
+        update["Negative electrode first-cycle Coulombic efficiency"] = v[
+            "anode.first_cycle_efficiency"
+        ]
     values.update(update)
     return values
 

@@ -55,6 +55,7 @@ class LRMOTotalInterfacialCurrent(pybamm.interface.TotalInterfacialCurrent):
             extra += [
                 ("negative", "oxygen crossover"),
                 ("negative", "electrolyte oxidation products"),
+                ("negative", "formation SEI"),
             ]
         for domain, reaction in extra:
             a_j = variables[

@@ -1,7 +1,8 @@
 """Li and O inventories of the LRMO cell, and per-mass outputs for spectroscopy and DEMS.
 
 Li: both hosts' particles, the electrolyte, the counter electrode (or the graphite with the Li its
-SEI, the part deposited Mn catalysed included, its plating and escaped O2 took), Li left in the
+SEI, the part deposited Mn catalysed included, its formation on the first lithiation, its
+plating and escaped O2 took), Li left in the
 volume each host loses to densification, and Li in the Li2O2 on RuO2 (two per O2).
 Lattice O: both hosts' active volume, the densified layer, and O2 dissolved, adsorbed, reduced
 (as Li2O2) and escaped.
@@ -27,7 +28,7 @@ class Inventories(PositiveSubModel):
 
     def _negative_electrode_lithium(self, variables):
         """Li metal counter electrode (relative to as made), or the graphite's Li with what its
-        side reactions took: SEI, plating, and escaped oxygen reduced on it."""
+        side reactions took: SEI (its formation too), plating, and escaped oxygen reduced on it."""
         if self.options["working electrode"] == "positive":
             return variables["Lithium in counter electrode [mol]"]
         c = variables["R-averaged negative particle concentration [mol.m-3]"]
@@ -38,6 +39,7 @@ class Inventories(PositiveSubModel):
             "Loss of lithium to negative SEI on cracks [mol]",
             "Loss of lithium to negative lithium plating [mol]",
             "Loss of lithium to oxygen crossover [mol]",
+            "Loss of lithium to graphite formation SEI [mol]",
         ]
         return graphite + sum(variables[name] for name in losses if name in variables)
 

@@ -18,13 +18,17 @@ option                             values (default first)           submodel
 "LRMO TM dissolution"              "Mn-catalysed SEI" (full cell    ``TMDissolution``,
                                    with a growing SEI), "none"      ``DissolvedTMCrossover``,
                                                                     ``MnCatalysedSEIGrowth``
+"LRMO graphite formation"          "first lithiation" (full cell),  ``GraphiteFormation``
+                                   "none"
 =================================  ===============================  =========================
 
 "LRMO TM dissolution" defaults to "Mn-catalysed SEI" in a full cell (graphite) whose PyBaMM "SEI"
 option grows a film, and to "none" otherwise. The Mn it dissolves acts through the graphite's
 growing SEI (``tm_dissolution``), so it is refused in a half cell, whose Li metal has none (the
 half-cell sets and their calibration rows are exactly as without it), and with "SEI" "none" or
-"constant".
+"constant". "LRMO graphite formation" (``formation``) is the fresh graphite's one-off SEI
+formation on its first lithiation: "first lithiation" in a full cell, refused in a half cell,
+"none" for a graphite whose SEI is already formed.
 
 "LRMO kinetics" is "Marcus-Hush-Chidsey" (default) or "Butler-Volmer" (``couples``).
 Released oxygen (``ReleasedOxygen``) and the Li/O inventories (``Inventories``) are always there.
@@ -41,6 +45,7 @@ from . import (
     couples,
     electrode,
     electrolyte_oxidation,
+    formation,
     inventory,
     migration,
     oxygen_loss,
@@ -79,6 +84,13 @@ MECHANISMS = {
     },
 }
 TM_DISSOLUTION = "LRMO TM dissolution"
+# negative-electrode mechanisms of a full cell
+GRAPHITE_MECHANISMS = {
+    "LRMO graphite formation": {
+        "first lithiation": formation.GraphiteFormation,
+        "none": formation.NoGraphiteFormation,
+    },
+}
 
 
 KINETICS = ("Marcus-Hush-Chidsey", "Butler-Volmer")
@@ -93,6 +105,16 @@ def _negative_sei(options: dict) -> str:
     return sei
 
 
+def _choose(options: dict, key: str, choices, default: str) -> str:
+    """The value of LRMO option ``key`` taken out of ``options`` (``default`` if absent)."""
+    value = options.pop(key, default)
+    if value not in choices:
+        raise pybamm.OptionError(
+            f"option {key!r} must be one of {', '.join(map(repr, choices))}, got {value!r}"
+        )
+    return value
+
+
 def split_options(options: dict | None) -> tuple[dict, dict]:
     """(PyBaMM options, LRMO mechanism options with defaults); bad LRMO options raise."""
     options = dict(options or {})
@@ -101,12 +123,7 @@ def split_options(options: dict | None) -> tuple[dict, dict]:
     lrmo = {}
     for key, choices in MECHANISMS.items():
         no_sei = key == TM_DISSOLUTION and (half_cell or not growing_sei)
-        value = options.pop(key, "none" if no_sei else next(iter(choices)))
-        if value not in choices:
-            raise pybamm.OptionError(
-                f"option {key!r} must be one of {', '.join(map(repr, choices))}, got {value!r}"
-            )
-        lrmo[key] = value
+        lrmo[key] = _choose(options, key, choices, "none" if no_sei else next(iter(choices)))
     if half_cell and lrmo[TM_DISSOLUTION] != "none":
         raise pybamm.OptionError(
             f"option {TM_DISSOLUTION!r} must be 'none' in a half cell (working electrode "
@@ -118,12 +135,14 @@ def split_options(options: dict | None) -> tuple[dict, dict]:
             f"electrode must be a growth model, not {_negative_sei(options)!r} (the deposited Mn "
             "catalyses its growth)"
         )
-    lrmo["LRMO kinetics"] = options.pop("LRMO kinetics", KINETICS[0])
-    if lrmo["LRMO kinetics"] not in KINETICS:
-        raise pybamm.OptionError(
-            f"option 'LRMO kinetics' must be one of {', '.join(map(repr, KINETICS))}, "
-            f"got {lrmo['LRMO kinetics']!r}"
-        )
+    for key, choices in GRAPHITE_MECHANISMS.items():
+        lrmo[key] = _choose(options, key, choices, "none" if half_cell else next(iter(choices)))
+        if half_cell and lrmo[key] != "none":
+            raise pybamm.OptionError(
+                f"option {key!r} must be 'none' in a half cell (working electrode 'positive'): "
+                "a Li metal counter electrode has no graphite"
+            )
+    lrmo["LRMO kinetics"] = _choose(options, "LRMO kinetics", KINETICS, KINETICS[0])
     unknown = [key for key in options if key.startswith("LRMO ")]
     if unknown:
         raise pybamm.OptionError(f"unknown LRMO option {unknown[0]!r}")
@@ -207,6 +226,8 @@ class _LRMOMixin:
             self.submodels["electrolyte oxidation products"] = (
                 electrolyte_oxidation.ElectrolyteOxidationProductsReduction(param, options)
             )
+            for key, choices in GRAPHITE_MECHANISMS.items():
+                self.submodels[key] = choices[self.lrmo_options[key]](param, options)
         tm_crossover = not half_cell and self.lrmo_options[TM_DISSOLUTION] != "none"
         if tm_crossover:
             self.submodels["dissolved TM crossover"] = tm_dissolution.DissolvedTMCrossover(

@@ -2,9 +2,10 @@
 
 PyBaMM counts the Li a cell has lost as the particles' and electrolyte's shortfall, and checks it
 against the Li its side reactions (SEI, plating) and its loss of active material hold. The LRMO
-model has two more Li sinks that PyBaMM does not know: escaped O2 reduced on the graphite (four
-Li per O2, ``EscapedOxygenCrossover``) and O2 reduced to Li2O2 on the RuO2 islands (two Li per
-O2); both are added to PyBaMM's "Total lithium lost to side reactions [mol]" (and its
+model has three more Li sinks that PyBaMM does not know: escaped O2 reduced on the graphite (four
+Li per O2, ``EscapedOxygenCrossover``), the fresh graphite's SEI formation on its first
+lithiation (``formation``) and O2 reduced to Li2O2 on the RuO2 islands (two Li per O2); each is
+added to PyBaMM's "Total lithium lost to side reactions [mol]" (and its
 capacity), so that the two ways of counting lost Li agree again. The SEI that deposited Mn
 catalyses in a full cell is part of PyBaMM's own SEI (``tm_dissolution``); its share is a summary
 variable of its own. Capacity and LAM need no
@@ -20,6 +21,7 @@ from __future__ import annotations
 CROSSOVER = "Loss of lithium to oxygen crossover [mol]"
 LI2O2 = "Loss of lithium to Li2O2 on RuO2 [mol]"
 MN_SEI = "Loss of lithium to Mn-catalysed SEI [mol]"
+FORMATION = "Loss of lithium to graphite formation SEI [mol]"
 LRMO_SUMMARY_VARIABLES = (
     "Positive electrode capacity [mA.h.g-1]",
     "Throughput capacity [mA.h.g-1]",
@@ -35,6 +37,7 @@ LRMO_SUMMARY_VARIABLES = (
     CROSSOVER,
     LI2O2,
     MN_SEI,
+    FORMATION,
 )
 
 
@@ -42,7 +45,7 @@ def lrmo_degradation_variables(variables: dict, param) -> dict:
     """The LRMO additions to PyBaMM's degradation variables (after PyBaMM has set its own)."""
     mass_g = variables["Active powder mass [g]"]
     li2o2 = 2e-6 * variables["Oxygen reduced to Li2O2 on RuO2 [umol.g-1]"] * mass_g
-    sinks = li2o2 + variables.get(CROSSOVER, 0)
+    sinks = li2o2 + variables.get(CROSSOVER, 0) + variables.get(FORMATION, 0)
     lost = variables["Total lithium lost to side reactions [mol]"] + sinks
     return {
         LI2O2: li2o2,
