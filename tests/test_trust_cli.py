@@ -358,6 +358,7 @@ CASES = [
     ([*DESIGN_CMD, "--set", "cell.n_cathode_layers=2.5"], "cell.n_cathode_layers"),
     ([*DESIGN_CMD, "--set", "cell.n_cathode_layers=0"], "cell.n_cathode_layers"),
     ([*DESIGN_CMD, "--set", "anode.type=sodium"], "anode.type"),
+    ([*DESIGN_CMD, "--set", "anode.type=sodium"], "got 'sodium'"),
     ([*DESIGN_CMD, "--set", "electrolyte.g_per_Ah=-1"], "electrolyte.g_per_Ah"),
     ([*DESIGN_CMD, "--set", "pouch.side_seal_mm=-1"], "pouch.side_seal_mm"),
     ([*DESIGN_CMD, "--set", "separator.thickness_um=nan"], "separator.thickness_um"),

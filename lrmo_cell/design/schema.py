@@ -380,7 +380,8 @@ def _first_error_sentence(err: ValidationError, bounds: dict[str, tuple]) -> str
     if first["type"] == "missing":
         return f"{field} is missing from the design file"
     if first["type"] == "union_tag_invalid":
-        return f"anode.type must be one of {', '.join(_ANODE_TAGS)}, got {first['input']!r}"
+        # the input of this error is the whole [anode] table; its tag is the type given
+        return f"anode.type must be one of {', '.join(_ANODE_TAGS)}, got {first['ctx']['tag']!r}"
     if field in bounds and first["type"] in {
         "greater_than",
         "greater_than_equal",
