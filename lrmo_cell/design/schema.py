@@ -371,6 +371,17 @@ def model_bounds(values: dict[str, Any] | None = None) -> dict[str, tuple]:
 _ANODE_MODELS = {"li_metal": LiMetalAnode, "graphite": GraphiteAnode}
 
 
+# pydantic's errors for text, nan or a fraction where a (whole) number belongs
+_NOT_A_NUMBER = {
+    "float_parsing",
+    "float_type",
+    "finite_number",
+    "int_parsing",
+    "int_from_float",
+    "int_type",
+}
+
+
 def _first_error_sentence(err: ValidationError, bounds: dict[str, tuple]) -> str:
     first = err.errors()[0]
     loc = [str(p) for p in first["loc"] if p not in _ANODE_TAGS]
@@ -389,6 +400,9 @@ def _first_error_sentence(err: ValidationError, bounds: dict[str, tuple]) -> str
         "less_than_equal",
     }:
         return f"{field} must be {range_text(bounds[field])}, got {first['input']!r}"
+    if field in bounds and first["type"] in _NOT_A_NUMBER:
+        kind = "a whole number" if first["type"].startswith("int") else "a number"
+        return f"{field} must be {kind} {range_text(bounds[field])}, got {first['input']!r}"
     message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "value_error":
         return message
