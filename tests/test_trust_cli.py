@@ -251,6 +251,7 @@ def _make_workspace(root: Path) -> None:
     (designs / "ru1_graphite.toml").write_text(good.replace('name = "', 'name = "copy ', 1))
     (designs / "perf_missing.toml").write_text(_perf_design(good, "no_such_set.json"))
     (designs / "perf_list.toml").write_text(_perf_design(good, "../list.json"))
+    (designs / "unknown_section.toml").write_text(good + "\n[cellz]\nn_cathode_layers = 4\n")
 
 
 def _with_line(toml: str, field: str, value: str) -> str:
@@ -397,6 +398,7 @@ CASES = [
     (["design", D + "perf_missing.toml"], "performance_from"),
     (["design", D + "perf_list.toml"], "performance_from"),
     (["design", D + "text_loading.toml"], "must be a number in (0, 200]"),
+    (["design", D + "unknown_section.toml"], "unknown design field 'cellz'"),
     ([*DESIGN_CMD, "--plot", "a_folder"], "--plot"),
     ([*DESIGN_CMD, "--plot", "mass.jpg"], "--plot"),
     ([*DESIGN_CMD, "--plot", "/dev/null/x.png"], "--plot"),

@@ -328,6 +328,9 @@ def _split_sources(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]
         if not isinstance(body, dict):
             values[section] = body
             continue
+        if section not in SECTIONS:
+            # said before its fields, whose bare numbers would otherwise be asked for sources
+            raise InputError(_unknown_field_message(section))
         values[section] = {}
         for field, leaf in body.items():
             key = f"{section}.{field}"
