@@ -143,6 +143,7 @@ def _make_workspace(root: Path) -> None:
     )
     cycles.drop(columns="cycle").to_csv(root / "no_cycle_column.csv", index=False)
     cycles.assign(mean_discharge_voltage_V=np.inf).to_csv(root / "inf_cycles.csv", index=False)
+    cycles.assign(mean_discharge_voltage_V=35.5).to_csv(root / "mv_cycles.csv", index=False)
     (root / "a_folder").mkdir()
     (root / "a_folder" / "keep.txt").write_text("keep me\n")
     (root / "existing.png").write_bytes(b"not yours to overwrite")
@@ -653,6 +654,10 @@ CASES = [
     (
         ["fit", "cycling", "inf_cycles.csv", "--fit", RADIUS, "--out", "p.json"],
         "mean_discharge_voltage_V",
+    ),
+    (
+        ["fit", "cycling", "mv_cycles.csv", "--fit", RADIUS, "--out", "p.json"],
+        "mean_discharge_voltage_V must be in [1.5, 5] V",
     ),
     ([*CYC, "--out", "p.csv"], "--out"),
     ([*CYC, "--out", "a_folder"], "--out"),

@@ -19,6 +19,9 @@ from lrmo_cell.fitting.estimation import fit_least_squares, gauss_newton_ci
 
 REQUIRED = ("cycle", "charge_capacity_mAh_per_g", "discharge_capacity_mAh_per_g")
 VOLTAGE = "mean_discharge_voltage_V"
+#: the widest window simulate_cycling takes [V]: a mean discharge voltage outside it is no
+#: voltage the model can reach, so a fit to it would only run the model for nothing
+VOLTAGE_RANGE_V = (1.5, 5.0)
 
 
 def check_cycling(frame: pd.DataFrame, source="cycling data") -> pd.DataFrame:
@@ -33,6 +36,16 @@ def check_cycling(frame: pd.DataFrame, source="cycling data") -> pd.DataFrame:
     capacities = frame[list(REQUIRED[1:])].to_numpy(dtype=float)
     if not np.all(np.isfinite(capacities)) or np.any(capacities <= 0):
         raise InputError(f"{source}: capacities must be finite and > 0 mAh/g.")
+    if VOLTAGE in frame:
+        low, high = VOLTAGE_RANGE_V
+        voltage = frame[VOLTAGE].to_numpy(dtype=float)
+        outside = ~((voltage >= low) & (voltage <= high))
+        if outside.any():
+            row = int(np.argmax(outside))
+            raise InputError(
+                f"{source}: {VOLTAGE} must be in [{low:g}, {high:g}] V, got {voltage[row]:g} at "
+                f"row {row}."
+            )
     return frame.reset_index(drop=True)
 
 
