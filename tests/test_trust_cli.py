@@ -775,6 +775,7 @@ CASES = [
     (["experiment", "cycling", S + "missing_radius.json", "--out", "y.csv"], RADIUS),
     (["experiment", "nothing", "Ru-1", "--out", "y.csv"], "invalid choice"),
     (["experiment", "rate", "Ru-1"], "--out"),
+    (["experiment", "formation", "Ru-1", "--mass-g", "1", "--out", "f.csv"], "--data"),
 ]
 
 

@@ -240,10 +240,13 @@ def _beside(path: Path, tag: str) -> Path:
 
 
 def _run(args) -> int:
+    from lrmo_cell.errors import InputError
     from lrmo_cell.experiments import _model as lab
     from lrmo_cell.experiments import measured
     from lrmo_cell.files import atomic_paths, distinct_outputs, output_file
 
+    if args.mass_g is not None and args.data is None:
+        raise InputError("--mass-g is the active mass of the --data electrode; give --data FILE")
     out = output_file(args.out, "--out", TABLE_SUFFIXES)
     plot = None if args.plot is None else output_file(args.plot, "--plot", (".png",))
     drt = _beside(out, "drt") if getattr(args, "drt", False) else None
