@@ -549,6 +549,7 @@ CASES = [
     (["simulate", S + "self_base.json"], "circular"),
     (["simulate", S + "loop_a.json"], "circular"),
     (["simulate", S + "missing_base.json"], "no_such_base"),
+    (["simulate", S + "missing_base.json"], "missing_base.json, 'base'"),
     (["simulate", S + "patch_negative.json"], RADIUS),
     (["simulate", S + "chain0.json"], "deeper"),
     (["simulate", S + "patch_without_base.json"], "misses"),

@@ -307,7 +307,11 @@ def _resolved_entries(name_or_path, relative_to: Path | None = None, chain=()) -
     if base is not None:
         if base == document.get("name"):
             raise InputError(f"parameter set {path} has itself as 'base' (circular)")
-        entries.update(_resolved_entries(base, path.parent, chain))
+        try:
+            base_path = resolve_parameter_file(base, path.parent)
+        except InputError as err:
+            raise InputError(f"parameter set file {path}, 'base': {err}") from None
+        entries.update(_resolved_entries(base_path, chain=chain))
     entries.update(document["parameters"])
     return entries
 
