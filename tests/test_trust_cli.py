@@ -420,6 +420,7 @@ CASES = [
     ([*SWEEP[:3], "cathode.porosity=0.2:1.5:3"], "cathode.porosity"),
     ([*SWEEP[:3], "cathode.nonsense=1:2:3"], "cathode.nonsense"),
     ([*SWEEP, "--vary", "cathode.porosity=0.3:0.5:3"], "twice"),
+    ([*SWEEP, "--vary", "cathode.porosity=0.3:0.5:3"], "cathode.porosity twice"),
     (
         [
             *SWEEP[:3],

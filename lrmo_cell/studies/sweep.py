@@ -159,8 +159,10 @@ def _manifest(design: Design, axes: list[Axis], chunk_size: int, outputs) -> str
 def _check_sweep(design, axes, chunk_size, outputs) -> list[tuple[int, int]]:
     if not axes:
         raise InputError("sweep needs at least one --vary FIELD=START:STOP:N")
-    if len({a.field for a in axes}) != len(axes):
-        raise InputError("--vary names a field twice")
+    fields = [a.field for a in axes]
+    for field in fields:
+        if fields.count(field) > 1:
+            raise InputError(f"--vary names {field} twice; give each field one axis")
     if chunk_size < 1:
         raise InputError(f"--chunk-size must be >= 1, got {chunk_size}")
     total = int(np.prod(grid_shape(axes)))
