@@ -125,6 +125,15 @@ def test_tornado_matches_proportionalities_of_the_energy():
     )
 
 
+def test_tornado_table_says_the_step_it_was_made_with(tmp_path, capsys):
+    from lrmo_cell.cli import main
+
+    png = tmp_path / "t.png"
+    assert main(["sweep", "ru1_li_metal_5p83Ah", "--tornado", str(png), "--step", "0.05"]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    assert "at -5%" in header and "at +5%" in header and "10%" not in header
+
+
 def test_result_files_get_the_umask_mode_not_owner_only(tmp_path):
     import os
     import stat

@@ -126,14 +126,16 @@ def run(args: argparse.Namespace) -> int:
         from lrmo_cell.plotting import quantity_label
         from lrmo_cell.studies.sensitivity import markdown, plot_tornado, tornado
 
-        rows = tornado(design, args.metric, 0.1 if args.step is None else args.step)
+        step = 0.1 if args.step is None else args.step
+        rows = tornado(design, args.metric, step)
         plot_tornado(
             rows,
             args.metric,
             args.tornado,
             title=f"{design.name}: {quantity_label(args.metric)} = {rows[0]['base_metric']:.4g}",
+            rel=step,
         )
-        print(markdown(rows, args.metric))
+        print(markdown(rows, args.metric, rel=step))
     if not axes:
         return 0
 

@@ -56,10 +56,11 @@ def tornado(design: Design, metric: str = "specific_energy_Wh_per_kg", rel: floa
     return sorted(rows, key=lambda r: -r["swing"])
 
 
-def markdown(rows: list, metric: str, top: int | None = None) -> str:
-    """The tornado rows as a Markdown table (the README's sensitivity table)."""
+def markdown(rows: list, metric: str, top: int | None = None, rel: float = 0.1) -> str:
+    """The tornado rows (made with step ``rel``) as a Markdown table (the README's sensitivity
+    table)."""
     lines = [
-        f"| input | value | {metric} at -10% | at +10% | swing |",
+        f"| input | value | {metric} at -{100 * rel:g}% | at +{100 * rel:g}% | swing |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     for r in rows[:top]:
@@ -71,8 +72,11 @@ def markdown(rows: list, metric: str, top: int | None = None) -> str:
     return "\n".join(lines)
 
 
-def plot_tornado(rows: list, metric: str, path, title: str = "", top: int = 16) -> None:
-    """Horizontal tornado bars (low step blue, high step orange) around the design value."""
+def plot_tornado(
+    rows: list, metric: str, path, title: str = "", top: int = 16, rel: float = 0.1
+) -> None:
+    """Horizontal tornado bars (low step blue, high step orange, of step ``rel``) around the
+    design value."""
     from matplotlib.figure import Figure
 
     from lrmo_cell.files import save_png
@@ -89,7 +93,7 @@ def plot_tornado(rows: list, metric: str, path, title: str = "", top: int = 16) 
             left=base,
             color="tab:blue",
             height=0.7,
-            label="input -10%" if j == 0 else None,
+            label=f"input -{100 * rel:g}%" if j == 0 else None,
         )
         ax.barh(
             j,
@@ -98,7 +102,7 @@ def plot_tornado(rows: list, metric: str, path, title: str = "", top: int = 16) 
             color="tab:orange",
             height=0.7,
             alpha=0.85,
-            label="input +10%" if j == 0 else None,
+            label=f"input +{100 * rel:g}%" if j == 0 else None,
         )
     ax.set_yticks(
         range(len(shown)),
