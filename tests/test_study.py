@@ -349,6 +349,11 @@ def test_the_report_is_drawn_from_the_table_alone(tmp_path, monkeypatch, capsys)
             '"treatment.rucl3_mg_per_ml" = { values = [0.1] }\n',
             "cannot change it",
         ),
+        (
+            'parameter_set = "Ru-9"\noutputs = ["capacity_retention"]\n[inputs]\n'
+            '"treatment.rucl3_mg_per_ml" = { values = [0.1] }\n',
+            "parameter_set: sample must be one of",
+        ),
     ],
 )
 def test_bad_study_files_are_one_sentence_and_write_nothing(

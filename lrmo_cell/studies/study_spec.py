@@ -276,7 +276,10 @@ def load_study(name_or_path: str | Path) -> Study:
         text = str(parameter_set)
         local = path.parent / text
         parameter_set = str(local.resolve()) if local.is_file() else SAMPLE_SETS.get(text, text)
-        resolve_parameter_file(parameter_set)
+        try:
+            resolve_parameter_file(parameter_set)
+        except InputError as err:
+            raise InputError(f"parameter_set: {err}") from None
     if "design" in document:
         from lrmo_cell.design.schema import load_design
 
