@@ -354,6 +354,11 @@ def test_the_report_is_drawn_from_the_table_alone(tmp_path, monkeypatch, capsys)
             '"treatment.rucl3_mg_per_ml" = { values = [0.1] }\n',
             "parameter_set: sample must be one of",
         ),
+        (
+            DESIGN + 'outputs = ["mass_g"]\n[protocol]\ncycels = 3\n[inputs]\n'
+            f"{LOADING} = {{ values = [20] }}\n",
+            "unknown key 'cycels' in protocol; known: c_rate, cycles",
+        ),
     ],
 )
 def test_bad_study_files_are_one_sentence_and_write_nothing(

@@ -181,7 +181,11 @@ def _table(document: dict, key: str, where: str = "") -> dict:
 def _unknown(table: dict, known, where: str) -> None:
     extra = sorted(set(table) - set(known))
     if extra:
-        raise InputError(f"{where}unknown key {extra[0]!r}; known: {', '.join(sorted(known))}")
+        # ``where`` is a prefix for a key ("protocol.", "inputs.'x': "); here it names a table
+        table_name = where.rstrip(".: ") or "the study file"
+        raise InputError(
+            f"unknown key {extra[0]!r} in {table_name}; known: {', '.join(sorted(known))}"
+        )
 
 
 def _input(name: str, spec, method: str, design, parameter_values, set_name) -> Input:
