@@ -133,6 +133,9 @@ def _make_workspace(root: Path) -> None:
         root / "negative_frequency.csv", index=False
     )
     spectrum.iloc[:3].to_csv(root / "short_spectrum.csv", index=False)
+    spectrum.assign(frequency_Hz=[1e300, *spectrum["frequency_Hz"][1:]]).to_csv(
+        root / "huge_frequency.csv", index=False
+    )
     spectrum.assign(z_imag_ohm=np.nan).to_csv(root / "nan_spectrum.csv", index=False)
     spectrum.astype(object).assign(z_real_ohm="x").to_csv(root / "text_spectrum.csv", index=False)
     cycles = _cycles()
@@ -619,6 +622,7 @@ CASES = [
     (["fit", "drt", "empty.csv", "--out", "peaks.csv"], "empty"),
     (["fit", "drt", "negative_frequency.csv", "--out", "peaks.csv"], "frequency_Hz"),
     (["fit", "drt", "short_spectrum.csv", "--out", "peaks.csv"], "frequencies"),
+    (["fit", "drt", "huge_frequency.csv", "--out", "peaks.csv"], "frequency_Hz must be in"),
     (["fit", "drt", "nan_spectrum.csv", "--out", "peaks.csv"], "NaN"),
     (["fit", "drt", "text_spectrum.csv", "--out", "peaks.csv"], "z_real_ohm"),
     (["fit", "drt", "a_folder", "--out", "peaks.csv"], "folder"),

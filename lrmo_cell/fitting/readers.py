@@ -27,6 +27,9 @@ from lrmo_cell.errors import InputError
 TIMESERIES_COLUMNS = ("time_s", "current_A", "voltage_V", "step", "cycle")
 IMPEDANCE_COLUMNS = ("frequency_Hz", "z_real_ohm", "z_imag_ohm")
 STANDARD_COLUMNS = TIMESERIES_COLUMNS + IMPEDANCE_COLUMNS
+#: frequencies a spectrum may hold [Hz]: impedance analysers span about 10 uHz to 10 MHz, and
+#: these wider limits refuse only what none measures (1e300 Hz overflowed the DRT's matrices)
+FREQUENCY_RANGE_HZ = (1e-9, 1e9)
 
 # BioLogic EC-Lab column names (as galvani exposes them) -> (standard name, scale to SI)
 _BIOLOGIC_COLUMNS = {
@@ -113,8 +116,8 @@ def check_sign_convention(frame: pd.DataFrame, source: str | Path = "data") -> N
 def check_impedance(frame: pd.DataFrame, source: str | Path = "data") -> pd.DataFrame:
     """Check an impedance frame (frequency_Hz, z_real_ohm, z_imag_ohm) and sort it by frequency.
 
-    Frequencies must be positive, finite and unique. The frame is returned sorted from high to
-    low frequency (the order of a usual sweep).
+    Frequencies must be in ``FREQUENCY_RANGE_HZ`` and unique. The frame is returned sorted from
+    high to low frequency (the order of a usual sweep).
     """
     missing = [c for c in IMPEDANCE_COLUMNS if c not in frame]
     if missing:
@@ -124,8 +127,9 @@ def check_impedance(frame: pd.DataFrame, source: str | Path = "data") -> pd.Data
         raise InputError(f"{source}: has {len(out)} frequencies; a spectrum needs at least 5.")
     if not np.isfinite(out.to_numpy()).all():
         raise InputError(f"{source}: impedance columns contain NaN or infinite values.")
-    if (out["frequency_Hz"] <= 0).any():
-        raise InputError(f"{source}: frequency_Hz must be > 0 Hz.")
+    low, high = FREQUENCY_RANGE_HZ
+    if not out["frequency_Hz"].between(low, high).all():
+        raise InputError(f"{source}: frequency_Hz must be in [{low:g}, {high:g}] Hz.")
     if not np.hypot(out["z_real_ohm"], out["z_imag_ohm"]).gt(0).any():
         raise InputError(f"{source}: the impedance is zero at every frequency.")
     if out["frequency_Hz"].duplicated().any():
