@@ -371,6 +371,10 @@ CASES = [
     ([*DESIGN_CMD, "--set", "separator.thickness_um=nan"], "separator.thickness_um"),
     ([*DESIGN_CMD, "--set", "cathode.performance_from=no_such_set"], "performance_from"),
     ([*DESIGN_CMD, "--set", "cathode.perfomance=1"], "cathode.perfomance"),
+    (
+        ["design", "ru1_graphite", "--set", "anode.first_cycle_efficiency=0.3"],
+        "anode.first_cycle_efficiency must be above 0.516",
+    ),
     ([*SOLVE], "--target"),
     ([*SOLVE, "--target", "capacity_Ah"], "--target"),
     ([*SOLVE, "--target", "capacity_Ah=nan"], "--target"),

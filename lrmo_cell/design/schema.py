@@ -199,6 +199,22 @@ class DesignFile(_Section):
             )
         return self
 
+    @model_validator(mode="after")
+    def _graphite_leaves_lithium(self):
+        # the Li-inventory balance of core.li_inventory_limited_capacity is positive only if
+        # 1/ICE_c > N/P (1/ICE_a - 1); below that the cell has a negative capacity
+        if self.anode.type != "graphite":
+            return self
+        n_p = self.anode.n_p_ratio
+        lowest = n_p / (n_p + 1 / self.cathode.first_cycle_efficiency)
+        if self.anode.first_cycle_efficiency <= lowest:
+            raise ValueError(
+                f"anode.first_cycle_efficiency must be above {lowest:.3g} for this design "
+                "(N/P / (N/P + 1/cathode.first_cycle_efficiency)), else the graphite's first "
+                f"charge keeps all the cathode's Li, got {self.anode.first_cycle_efficiency:g}"
+            )
+        return self
+
 
 SECTIONS = {
     "cell": (Cell,),
