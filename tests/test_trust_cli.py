@@ -375,6 +375,10 @@ CASES = [
         ["design", "ru1_graphite", "--set", "anode.first_cycle_efficiency=0.3"],
         "anode.first_cycle_efficiency must be above 0.516",
     ),
+    (
+        ["design", "ru1_graphite", "--set", "cathode.mean_voltage_V=0.1"],
+        "cathode.mean_voltage_V must be above anode.mean_voltage_V (0.15 V)",
+    ),
     ([*SOLVE], "--target"),
     ([*SOLVE, "--target", "capacity_Ah"], "--target"),
     ([*SOLVE, "--target", "capacity_Ah=nan"], "--target"),

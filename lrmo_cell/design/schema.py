@@ -200,11 +200,19 @@ class DesignFile(_Section):
         return self
 
     @model_validator(mode="after")
-    def _graphite_leaves_lithium(self):
-        # the Li-inventory balance of core.li_inventory_limited_capacity is positive only if
-        # 1/ICE_c > N/P (1/ICE_a - 1); below that the cell has a negative capacity
+    def _graphite_cell_is_a_cell(self):
+        """Refuse inputs, each in its range, that together give a negative voltage or capacity."""
         if self.anode.type != "graphite":
             return self
+        cathode_v, anode_v = self.cathode.mean_voltage_V, self.anode.mean_voltage_V
+        # the cell's mean voltage is their difference (None: the cathode's comes from a set)
+        if cathode_v is not None and cathode_v <= anode_v:
+            raise ValueError(
+                f"cathode.mean_voltage_V must be above anode.mean_voltage_V ({anode_v:g} V), "
+                f"got {cathode_v:g} V"
+            )
+        # the Li-inventory balance of core.li_inventory_limited_capacity is positive only if
+        # 1/ICE_c > N/P (1/ICE_a - 1)
         n_p = self.anode.n_p_ratio
         lowest = n_p / (n_p + 1 / self.cathode.first_cycle_efficiency)
         if self.anode.first_cycle_efficiency <= lowest:
