@@ -398,6 +398,7 @@ CASES = [
     (["design", "no_such_design"], "no_such_design"),
     (["design", "nowhere/ru1_graphite.toml"], "does not exist"),
     (["design", "a_folder"], "folder"),
+    (["design", ""], "design file name is empty"),
     (["design", "binary.toml"], "binary"),
     (["design", "empty.csv"], "cell"),
     (["design", D + "bool_loading.toml"], "cathode.loading_mg_per_cm2"),
@@ -521,6 +522,7 @@ CASES = [
     # ---- simulate: parameter sets
     (["simulate", "Ru-9"], "sample"),
     (["simulate", "a_folder"], "folder"),
+    (["simulate", ""], "parameter set name is empty"),
     (["simulate", "binary.json"], "binary"),
     (["simulate", "blank.json"], "JSON"),
     (["simulate", "list.json"], "list"),
@@ -634,6 +636,7 @@ CASES = [
     (["fit", "drt", "nan_spectrum.csv", "--out", "peaks.csv"], "NaN"),
     (["fit", "drt", "text_spectrum.csv", "--out", "peaks.csv"], "z_real_ohm"),
     (["fit", "drt", "a_folder", "--out", "peaks.csv"], "folder"),
+    (["fit", "drt", "", "--out", "peaks.csv"], "data file name is empty"),
     ([*DRT, "--out", "peaks.json"], "--out"),
     ([*DRT, "--out", "a_folder"], "--out"),
     ([*DRT, "--out", "/dev/null/peaks.csv"], "--out"),

@@ -252,6 +252,8 @@ def resolve_design_path(name_or_path: str | Path) -> Path:
     from lrmo_cell.resources import data_dir
 
     text = str(name_or_path)
+    if not text.strip():  # Path("") is the working folder
+        raise InputError("design file name is empty; give a .toml file or a design name")
     path = Path(text)
     if path.is_file():
         return path

@@ -144,6 +144,8 @@ MAX_FILE_BYTES = 2_000_000_000
 def check_input_file(path: str | Path, text: bool = True) -> Path:
     """``path`` as a Path if it is a non-empty regular file (and, for a ``text`` format, does
     not look binary); else one sentence saying what it is instead."""
+    if not str(path).strip():  # Path("") is the working folder
+        raise InputError("data file name is empty; give the path of a data file.")
     path = Path(path)
     if path.is_dir():
         raise InputError(f"{path}: is a folder, not a data file.")
@@ -204,10 +206,9 @@ def read_cycling_csv(
     current as :func:`read_csv` does."""
     from lrmo_cell.fitting.cycling import REQUIRED, VOLTAGE, cycles_from_timeseries
 
-    path = Path(path)
-    biologic = path.suffix.lower() in (".mpr", ".mpt")
-    if biologic:  # a missing or empty file is said as such before --mass-g is asked for
-        check_input_file(path, text=False)
+    biologic = Path(path).suffix.lower() in (".mpr", ".mpt")
+    # a missing or empty file is said as such before --mass-g is asked for
+    path = check_input_file(path, text=not biologic)
     raw = None if biologic else read_table(path)
     if biologic or "time_s" in raw:
         if mass_g is None or not 0 < mass_g < float("inf"):
@@ -313,14 +314,13 @@ def read_file(path: str | Path, kind: str | None = None, **kwargs) -> pd.DataFra
     ``kind`` ("timeseries" or "impedance") is what the caller needs; a file of the other kind
     is refused in one sentence rather than failing somewhere inside the analysis.
     """
-    path = Path(path)
-    suffix = path.suffix.lower()
+    suffix = Path(path).suffix.lower()
+    path = check_input_file(path, text=suffix != ".mpr")
     if suffix == ".mpr":
         frame = read_mpr(path)
     elif suffix == ".mpt":
         from galvani import BioLogic
 
-        check_input_file(path)
         try:
             data, _ = BioLogic.MPTfile(str(path), encoding="latin1")
         except Exception as err:  # galvani raises bare ValueError/KeyError on bad files

@@ -74,6 +74,8 @@ def resolve_parameter_file(
     known = ", ".join(
         [*SAMPLE_SETS, *sorted(p.stem for p in data_dir("parameter_sets").glob("*.json"))]
     )
+    if not text.strip():  # Path("") is the working folder
+        raise InputError(f"parameter set name is empty; give a .json file or one of {known}")
     if path.is_dir():
         raise InputError(f"parameter set {text!r} is a folder; give a .json file or one of {known}")
     raise InputError(
