@@ -745,6 +745,7 @@ CASES = [
     ([*EXP, "--data", "gitt.csv"], "--mass-g"),
     ([*EXP, "--data", "a_folder", "--mass-g", "1"], "folder"),
     ([*EXP, "--data", "absent.csv", "--mass-g", "1"], "does not exist"),
+    ([*EXP, "--data", "", "--mass-g", "1"], "data file name is empty"),
     ([*EXP, "--data", "empty.csv", "--mass-g", "1"], "empty"),
     ([*EXP, "--data", "nan_current.csv", "--mass-g", "1"], "current_A"),
     ([*EXP, "--data", "eis.csv", "--mass-g", "1"], "time series"),

@@ -251,9 +251,10 @@ def _run(args) -> int:
     plot = None if args.plot is None else output_file(args.plot, "--plot", (".png",))
     drt = _beside(out, "drt") if getattr(args, "drt", False) else None
     distinct_outputs(
-        {"--out": out, "--plot": plot, "--drt table": drt}, [args.data] if args.data else []
+        {"--out": out, "--plot": plot, "--drt table": drt},
+        [] if args.data is None else [args.data],
     )
-    data = measured.read(args.data) if args.data else None
+    data = None if args.data is None else measured.read(args.data)
     if data is not None:
         measured.check(_COMPARE[args.kind], data, args.mass_g, args.data)
     values = lab.parameter_values(args.sample)
