@@ -194,6 +194,8 @@ def distinct_outputs(outputs: dict[str, str | os.PathLike | None], inputs=()) ->
 
 def output_dir(path: str | os.PathLike, option: str = "--out") -> Path:
     """Check, before any work, that ``path`` can be (or already is) an output folder."""
+    if not str(path).strip():  # Path("") is the working folder, whose entries it would replace
+        raise InputError(f"{option} is empty; give a folder name")
     target = Path(path)
     if target.exists() and not target.is_dir():
         raise InputError(f"{option} {str(path)!r} is a file; a folder is needed")

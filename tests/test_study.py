@@ -372,6 +372,27 @@ def test_bad_study_files_are_one_sentence_and_write_nothing(
     assert [p.name for p in tmp_path.iterdir()] == ["s.toml"]
 
 
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["s.toml", "--workers", "0", "--out", ""], "--out must end in .parquet"),
+        (["s.toml", "--workers", "0", "--report", ""], "--report is empty"),
+        (["report", "s.parquet", "--out", ""], "--out is empty"),
+    ],
+)
+def test_an_empty_output_name_is_refused_not_replaced_by_the_default(
+    tmp_path, monkeypatch, capsys, argv, words
+):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, DESIGN + f'outputs = ["mass_g"]\n[inputs]\n{LOADING} = {{ values = [20] }}\n')
+    assert main(["study", "s.toml", "--workers", "0"]) == 0
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert main(["study", *argv]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and words in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
 def test_an_existing_file_is_replaced_only_with_overwrite(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     write(tmp_path, GRID_STUDY)

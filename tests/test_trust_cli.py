@@ -418,6 +418,7 @@ CASES = [
     ([*DESIGN_CMD, "--plot", "no_folder/x.png"], "--plot"),
     ([*DESIGN_CMD, "--plot", "read_only/x.png"], "--plot"),
     ([*DESIGN_CMD, "--plot", "existing.csv/x.png"], "--plot"),
+    ([*DESIGN_CMD, "--plot", ""], "--plot must end in .png"),
     # ---- sweep
     (["sweep", "ru1_li_metal_5p83Ah"], "--vary"),
     ([*SWEEP[:3], "cathode.porosity=0.2:0.4"], "--vary"),
@@ -472,6 +473,9 @@ CASES = [
     ([*SWEEP, "--out", "/dev/null"], "--out"),
     ([*SWEEP, "--out", "read_only/s.csv"], "--out"),
     ([*SWEEP, "--out", "no_folder/s.csv"], "--out"),
+    ([*SWEEP, "--out", ""], "--out must end in"),
+    ([*SWEEP, "--plot", ""], "--plot must end in .png"),
+    (["sweep", "ru1_li_metal_5p83Ah", "--tornado", ""], "--tornado must end in .png"),
     ([*SWEEP, "--out", "existing.csv"], "--overwrite"),
     ([*SWEEP, "--out", "existing.parquet"], "--overwrite"),
     ([*SWEEP, "--plot", "a_folder"], "--plot"),
@@ -573,6 +577,7 @@ CASES = [
     (["validate", "--out", "/dev/null/report"], "--out"),
     (["validate", "--out", "read_only"], "--out"),
     (["validate", "--out", "existing.csv/sub"], "--out"),
+    (["validate", "--out", ""], "--out is empty"),
     (["bpx", "Ru-1", "--out", "half.json"], "full-cell"),
     (["bpx", "LRMO_Sun2025_Ru1_graphite", "--out", "a_folder"], "--out"),
     (["bpx", "LRMO_Sun2025_Ru1_graphite", "--out", "/dev/null/x.json"], "--out"),
@@ -586,6 +591,7 @@ CASES = [
     (["reproduce", "--out", "/dev/null/results"], "--out"),
     (["reproduce", "--out", "read_only", "--skip-model"], "--out"),
     (["reproduce", "--out", "existing.csv/results", "--skip-model"], "--out"),
+    (["reproduce", "--out", "", "--skip-model"], "--out is empty"),
     # ---- fit gitt
     (["fit", "gitt", "absent.csv", "--out", "p.json"], "does not exist"),
     (["fit", "gitt", "a_folder", "--out", "p.json"], "folder"),

@@ -88,7 +88,7 @@ def run(args: argparse.Namespace, physics=None) -> int:
     from lrmo_cell.errors import InputError
     from lrmo_cell.files import output_file
 
-    if args.plot:
+    if args.plot is not None:
         output_file(args.plot, "--plot", (".png",))
     if (args.target or args.bounds) and not args.solve:
         raise InputError("--target and --bounds need --solve FIELD")

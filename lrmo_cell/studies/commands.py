@@ -77,10 +77,10 @@ def run(args: argparse.Namespace) -> int:
     from lrmo_cell.studies.storage import check_table_path
 
     # every output place is checked before any work, so a bad one costs nothing
-    if args.out:
+    if args.out is not None:
         check_table_path(args.out)
     for option in ("plot", "tornado"):
-        if getattr(args, option):
+        if getattr(args, option) is not None:
             output_file(getattr(args, option), f"--{option}", (".png",))
     distinct_outputs({"--out": args.out, "--plot": args.plot, "--tornado": args.tornado})
     if args.metric not in SCALAR_OUTPUTS:

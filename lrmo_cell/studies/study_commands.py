@@ -68,7 +68,7 @@ def report(args: argparse.Namespace) -> int:
     if args.results is None:
         raise InputError("study report needs RESULTS, the .parquet table of a finished study")
     _refuse_options(args, set(), "study report")
-    out = args.out or str(Path(args.results).with_suffix("")) + "_report"
+    out = str(Path(args.results).with_suffix("")) + "_report" if args.out is None else args.out
     names = write_report(args.results, out)
     print(f"{len(names)} files in {out}: {', '.join(names)}")
     return 0
@@ -95,11 +95,11 @@ def run(args: argparse.Namespace) -> int:
     if args.scheduler and args.workers is not None:
         raise InputError("--workers sizes the LocalCluster; an existing --scheduler has its own")
     study = load_study(args.file)
-    out = args.out or f"{Path(study.path).stem}.parquet"
+    out = f"{Path(study.path).stem}.parquet" if args.out is None else args.out
     if Path(out).suffix.lower() != ".parquet":
         raise InputError(f"--out must end in .parquet (the table keeps its study), got {out!r}")
     check_table_path(out)
-    if args.report:
+    if args.report is not None:
         output_dir(args.report, "--report")
         distinct_outputs({"--out": out, "--report": args.report})
     chunk_size = args.chunk_size or default_chunk_size(study)
