@@ -657,6 +657,14 @@ CASES = [
     ([*DRT, "--window", "ct=1:inf", "--out", "peaks.csv"], "--window"),
     ([*DRT, "--window", "=1:2", "--out", "peaks.csv"], "--window"),
     ([*DRT, "--window", "ct", "--out", "peaks.csv"], "--window"),
+    (
+        [*DRT, "--window", "ct=0.01:10", "--window", "ct=10:100", "--out", "peaks.csv"],
+        "--window names ct twice",
+    ),
+    (
+        [*DRT, "--window", "ct=0.01:10", "--window", "d=5:100", "--out", "peaks.csv"],
+        "--window d=5:100 overlaps ct=0.01:10",
+    ),
     (["fit", "drt", "eis.csv", "--out", "eis.csv"], "input file"),
     (["fit", "gitt", "run_pulses.csv", "--out", "run.json"], "input file"),
     (["fit", "cycling", "fit_cycles.csv", "--fit", RADIUS, "--out", "fit.json"], "input file"),

@@ -321,6 +321,14 @@ def _windows(specs: list[str]) -> dict[str, tuple[float, float]]:
             raise InputError(
                 f"--window must read PROCESS=LOW:HIGH with 0 < LOW < HIGH seconds, got {spec!r}"
             )
+        if name in windows:
+            raise InputError(f"--window names {name} twice; give each process one window")
+        # a peak is assigned to the first window holding it: in an overlap, to one of two
+        for other, (low, high) in windows.items():
+            if low_s < high and low < high_s:
+                raise InputError(
+                    f"--window {spec} overlaps {other}={low:g}:{high:g}; windows must not overlap"
+                )
         windows[name] = (low_s, high_s)
     return windows
 
