@@ -5,6 +5,7 @@ import numpy as np
 import pybamm
 import pytest
 
+from lrmo_cell.models.cycling import FULL_CELL_OPTIONS
 from lrmo_cell.models.lrmo import LRMO, MECHANISMS
 from lrmo_cell.parameters import load_parameter_set
 
@@ -350,7 +351,7 @@ def full_cell():
         [(f"Charge at {i_1c / 10} A until 4.6 V", f"Discharge at {i_1c / 10} A until 2.0 V")]
         + [(f"Charge at {i_1c / 3} A until 4.6 V", f"Discharge at {i_1c / 3} A until 2.0 V")] * 2
     )
-    options = {"working electrode": "both", "SEI": "solvent-diffusion limited"}
+    options = {"working electrode": "both", **FULL_CELL_OPTIONS}
     return _simulation(values, options=options, experiment=experiment).solve()
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from lrmo_cell.cli import main
 from lrmo_cell.models.bpx import parameter_values_from_bpx
-from lrmo_cell.models.cycling import VAR_PTS
+from lrmo_cell.models.cycling import FULL_CELL_OPTIONS, VAR_PTS
 from lrmo_cell.models.lrmo import LRMO
 from lrmo_cell.parameters import load_parameter_set, value_at
 
@@ -41,7 +41,7 @@ def test_the_two_couples_are_a_blended_electrode_and_the_mechanisms_user_defined
         "Irreversible TM migration share per oxygen-redox site cycled",
         "RuO2 oxygen site density [mol.m-2]",
         "Positive electrode double-layer capacity [F.m-2]",
-        "SEI solvent diffusivity [m2.s-1]",
+        "EC diffusivity [m2.s-1]",
     ):
         assert extension[name] == named[name]
 
@@ -50,7 +50,7 @@ def _formation_charge(values):
     """C/5 charge of the as-made cell to 4.4 V and discharge to 2.5 V, with its SEI."""
     i_c5 = values["Nominal cell capacity [A.h]"] / 5
     simulation = pybamm.Simulation(
-        LRMO({"working electrode": "both", "SEI": "solvent-diffusion limited"}),
+        LRMO({"working electrode": "both", **FULL_CELL_OPTIONS}),
         parameter_values=values,
         experiment=pybamm.Experiment(
             [(f"Charge at {i_c5} A until 4.4 V", f"Discharge at {i_c5} A until 2.5 V")]

@@ -132,9 +132,7 @@ def test_the_dfn_takes_what_the_spme_takes(formed):
 
 def test_the_as_made_full_cell_forms_no_sei_at_rest():
     # fresh graphite sits at 2.3 V vs Li, 1.5 V above the onset, where the rate is e^-29 of its
-    # value there: a 10 h rest takes 5e-13 of the inventory, at 8e-15 A/m2. (PyBaMM's
-    # solvent-diffusion limited SEI, which does not depend on the potential, runs at 1e-5 A/m2
-    # there whatever this mechanism does.)
+    # value there: a 10 h rest takes 5e-13 of the inventory, at 8e-15 A/m2
     parameter_values = cycling_parameter_values(FULL, "SPMe", None)
     simulation = pybamm.Simulation(
         model_for(parameter_values),

@@ -13,6 +13,7 @@ import pybamm
 import pytest
 
 from lrmo_cell.models.cycling import (
+    FULL_CELL_OPTIONS,
     TIGHT_ATOL,
     TIGHT_RTOL,
     VAR_PTS,
@@ -25,7 +26,13 @@ from lrmo_cell.parameters import load_parameter_set
 
 SEI = "solvent-diffusion limited"
 HALF = {"working electrode": "positive", "SEI": (SEI, "none")}
-FULL = {"working electrode": "both", "SEI": SEI, "lithium plating": ("reversible", "none")}
+# the full cell's graphite: the cycling runners' SEI law (its solvent's reduction in series with
+# its diffusion)
+FULL = {
+    "working electrode": "both",
+    "SEI": FULL_CELL_OPTIONS["SEI"],
+    "lithium plating": ("reversible", "none"),
+}
 SETS = {
     "LRMO_Sun2025_pristine": HALF,
     "LRMO_Sun2025_Ru1": HALF,

@@ -150,52 +150,35 @@ def test_catalysed_products_thicken_the_one_sei_film(cycled, uncatalysed):
     """The catalysed products are part of the graphite's one SEI film:
 
     - the uncatalysed part of the SEI current still obeys the solvent-diffusion law through the
-      whole film, thicker by the catalysed products, j_d L = -D_sol c_sol F, in series with the
-      solvent's reduction (``graphite_sei``) at every time;
+      whole film, thicker by the catalysed products, j L = -D c F, wherever the graphite is
+      lithiated (below 0.12 V vs Li the solvent's reduction is over 1000 times faster than its
+      diffusion through the film, PyBaMM's "ec reaction limited" law);
     - against the cell without turnover the SEI holds the catalysed Li less only what that
       growth (rate ~ 1/L) loses in the thicker film: at most the catalysed products' own
-      thickness (which only grows) over the initial 5 nm, times that growth (measured 2.7 % of
-      it against a 10 % bound);
+      thickness (which only grows) over the initial 5 nm, times that growth (measured 2.3 % of
+      it against an 8.1 % bound);
     - the graphite's film overpotential grows in proportion to the film's thickness, and the
       film's resistance, a summary variable per cycle, only grows and gains at most the
-      catalysed products' own thickness times the resistivity (measured 0.90 of it)."""
+      catalysed products' own thickness times the resistivity (measured 0.91 of it)."""
     _, with_mn, values = cycled
     _, without, _ = uncatalysed
     sei = "Loss of lithium to negative SEI [mol]"
     thickness = "X-averaged negative SEI thickness [m]"
-    # through the electrode, where PyBaMM's SPMe grows its SEI
-    current = "Negative electrode {}interfacial current density [A.m-2]"
+    current = "X-averaged negative electrode {}interfacial current density [A.m-2]"
     uncatalysed_current = (
         with_mn[current.format("SEI ")].entries
         - with_mn[current.format("Mn-catalysed SEI ")].entries
     )
-    faraday = pybamm.constants.F.value
-    solvent = values["Bulk solvent concentration [mol.m-3]"]
-    diffusion_limited = (
-        -values["SEI solvent diffusivity [m2.s-1]"]
-        * solvent
-        * faraday
-        / with_mn["Negative SEI thickness [m]"].entries
+    solvent_flux = (
+        values["EC diffusivity [m2.s-1]"]
+        * values["EC initial concentration in electrolyte [mol.m-3]"]
+        * pybamm.constants.F.value
     )
-    # in series with the solvent's reduction (isothermal: no Arrhenius factor), which takes
-    # over above ~0.5 V vs Li only, at the end of discharges
-    f_2rt = faraday / (2 * pybamm.constants.R.value * values["Ambient temperature [K]"])
-    reduction = (
-        faraday
-        * solvent
-        * values["SEI kinetic rate constant [m.s-1]"]
-        * np.exp(
-            -f_2rt
-            * (
-                with_mn["Negative electrode surface potential difference [V]"].entries
-                - values["SEI open-circuit potential [V]"]
-            )
-        )
-    )
+    lithiated = with_mn["X-averaged negative electrode surface potential difference [V]"].entries
+    lithiated = lithiated < 0.12
+    # measured: within 2e-4 there
     np.testing.assert_allclose(
-        uncatalysed_current,
-        diffusion_limited * reduction / (reduction - diffusion_limited),
-        rtol=1e-6,
+        (uncatalysed_current * with_mn[thickness].entries)[lithiated], -solvent_flux, rtol=1e-3
     )
 
     catalysed = with_mn[LOST].entries[-1]

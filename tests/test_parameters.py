@@ -216,3 +216,15 @@ def test_treatment_rejects_out_of_range_concentration():
 def test_packaged_sets_are_in_the_data_folder():
     names = {p.stem for p in data_dir("parameter_sets").glob("*.json")}
     assert set(ALL_SETS) <= names
+
+
+@pytest.mark.parametrize("value", [0.0, 1.2])
+def test_a_first_cycle_efficiency_is_refused_outside_zero_to_one(value):
+    # the graphite's formation takes 1/ICE - 1 of its capacity: ICE = 0 divides by zero, and an
+    # efficiency above 1 would give Li back
+    from lrmo_cell.parameters.io import check_value
+
+    name = "Negative electrode first-cycle Coulombic efficiency"
+    with pytest.raises(InputError, match=r"first-cycle Coulombic efficiency.*in \(0, 1\]"):
+        check_value(name, value, "a set")
+    check_value(name, 0.92, "a set")

@@ -78,8 +78,11 @@ def _check_inputs(c_rate, cycles, formation_c_rate, formation_cycles, v_min, v_m
             raise InputError(message)
 
 
-# a full cell's graphite grows PyBaMM's SEI, with the set's parameters (OKane2022's)
-FULL_CELL_OPTIONS = {"SEI": "solvent-diffusion limited"}
+# a full cell's graphite grows PyBaMM's SEI, with the set's parameters: O'Kane 2022's solvent
+# diffusion through the film in series with the solvent's reduction (PyBaMM's "ec reaction
+# limited" law), which a lithiated graphite runs at O'Kane's diffusion limit and the as-made
+# cell's fresh graphite, at 2.3 V vs Li, not at all
+FULL_CELL_OPTIONS = {"SEI": "ec reaction limited"}
 
 
 def model_for(parameter_values, base: str = "SPMe", model_options: dict | None = None):

@@ -128,6 +128,9 @@ def read_parameter_file(name_or_path: str | os.PathLike, relative_to: Path | Non
 
 # (pattern on the name, low, low included, high, high included); the first match decides
 _DIMENSIONLESS_RULES = (
+    # a first-cycle efficiency: what comes back of a charge (the graphite's formation takes
+    # 1/ICE - 1 of its capacity)
+    (r"Coulombic efficiency", 0, False, 1, True),
     (r"fraction|porosity|share\b|transference number|transfer coefficient", 0, True, 1, True),
     (r"^Number of ", 1, True, math.inf, False),
     (r"[Rr]atio|factor|enhancement", 0, False, math.inf, False),

@@ -17,7 +17,7 @@ option                             values (default first)           submodel
 "LRMO electrolyte oxidation"       "Tafel", "none"                  ``ElectrolyteOxidation``
 "LRMO TM dissolution"              "Mn-catalysed SEI" (full cell    ``TMDissolution``,
                                    with a growing SEI), "none"      ``DissolvedTMCrossover``,
-                                                                    ``GraphiteSEIGrowth``
+                                                                    ``MnCatalysedSEIGrowth``
 "LRMO graphite formation"          "first lithiation" (full cell),  ``GraphiteFormation``
                                    "none"
 =================================  ===============================  =========================
@@ -46,7 +46,6 @@ from . import (
     electrode,
     electrolyte_oxidation,
     formation,
-    graphite_sei,
     inventory,
     migration,
     oxygen_loss,
@@ -234,10 +233,8 @@ class _LRMOMixin:
             self.submodels["dissolved TM crossover"] = tm_dissolution.DissolvedTMCrossover(
                 param, options
             )
-        in_series = not half_cell and _negative_sei(options) == "solvent-diffusion limited"
-        if in_series or tm_crossover:
-            self.submodels["negative primary sei"] = graphite_sei.GraphiteSEIGrowth(
-                param, options, in_series=in_series, catalysed=tm_crossover
+            self.submodels["negative primary sei"] = tm_dissolution.MnCatalysedSEIGrowth(
+                param, options
             )
         self.submodels["inventories"] = inventory.Inventories(param, options, x_av)
         self.submodels["total interface"] = electrode.LRMOTotalInterfacialCurrent(param, options)

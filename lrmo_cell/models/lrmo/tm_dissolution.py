@@ -65,7 +65,7 @@ k_cat the turnover per Mn at full lithiation. One Li+ and one electron per Li lo
 uniformly over the graphite (``uniform_negative_reaction``).
 
 One film. What the Mn catalyses is the graphite's SEI (Zhan 2013, Shkrob 2014: the Mn sits in
-it), so its current is added to the current of PyBaMM's SEI growth (``graphite_sei``):
+it), so its current is added to the current of PyBaMM's SEI growth (``MnCatalysedSEIGrowth``):
 the catalysed products thicken the one SEI film, whose resistance the graphite's reaction then
 sees through PyBaMM's "SEI film resistance" option (the SEI resistance rises with the dissolved
 TM: Joshi T. et al., J. Electrochem. Soc. 161 (2014) A1915, doi:10.1149/2.0861412jes), through
@@ -166,8 +166,8 @@ class NoTMDissolution(PositiveSubModel):
 
 class DissolvedTMCrossover(pybamm.BaseSubModel):
     """Dissolved TM in the electrolyte, deposited in the graphite's SEI, and the current of the
-    SEI growth the deposited Mn catalyses, which ``graphite_sei.GraphiteSEIGrowth`` adds to the
-    SEI's (full cells with "LRMO TM dissolution" on)."""
+    SEI growth the deposited Mn catalyses, which ``MnCatalysedSEIGrowth`` adds to the SEI's
+    (full cells with "LRMO TM dissolution" on)."""
 
     def __init__(self, param, options=None):
         super().__init__(param, domain="negative", options=options)
@@ -207,3 +207,23 @@ class DissolvedTMCrossover(pybamm.BaseSubModel):
         self.initial_conditions = {
             variables[name]: pybamm.Scalar(0) for name in (IN_ELECTROLYTE, DEPOSITED, LOST)
         }
+
+
+class MnCatalysedSEIGrowth(pybamm.sei.SEIGrowth):
+    """PyBaMM's SEI growth of the graphite, whose current also carries the reduction that the
+    deposited Mn catalyses (``DissolvedTMCrossover``): one film, one Li sink, one resistance."""
+
+    def __init__(self, param, options):
+        super().__init__(param, "negative", options)
+
+    def get_coupled_variables(self, variables):
+        # read first: a missing catalysed current must stop this submodel before PyBaMM's own
+        # SEI current alone reaches the shared variables
+        catalysed = variables[f"Negative electrode {REACTION} interfacial current density [A.m-2]"]
+        variables = super().get_coupled_variables(variables)
+        own = variables[
+            f"Negative electrode {self.reaction_name}interfacial current density [A.m-2]"
+        ]
+        variables.update(self._get_standard_reaction_variables(own + catalysed))
+        # PyBaMM's volumetric SEI currents, from the summed interfacial current
+        return super(pybamm.sei.SEIGrowth, self).get_coupled_variables(variables)
