@@ -17,6 +17,9 @@
   a negative-electrode side reaction that ``LRMOTotalInterfacialCurrent`` sums.
 - ``CounterElectrodeLithium``: the Li inventory of a Li metal counter electrode, which PyBaMM does
   not track, so that the Li balance of a half cell closes over every inventory;
+- ``DoubleLayerLithium``: in the SPM, the Li+ the double layers' charge takes from the
+  electrolyte, which the SPM's fixed electrolyte cannot show (the SPMe's and DFN's electrolyte
+  loses it, as ``tests/test_model_standard.py`` checks), so that the SPM's Li balance closes;
   ``set_explicit_lithium_metal_submodels`` gives that electrode PyBaMM's explicit interface.
 """
 
@@ -150,6 +153,44 @@ class CounterElectrodeLithium(pybamm.BaseSubModel):
         # (``electrolyte_oxidation``)
         current = variables["Current [A]"] + variables["Electrolyte oxidation current [A]"]
         self.rhs = {variables[self.NAME]: -current / F}
+
+    def set_initial_conditions(self, variables):
+        self.initial_conditions = {variables[self.NAME]: pybamm.Scalar(0)}
+
+
+class DoubleLayerLithium(pybamm.BaseSubModel):
+    """Li+ taken from the electrolyte by the porous electrodes' double layers [mol] (the SPM,
+    whose electrolyte concentration is fixed).
+
+    PyBaMM's surface form charges each double layer with the electrode's current less its
+    reactions', a C_dl d(dphi)/dt = a j_total - sum a j; the SPMe and DFN take that charge's
+    Li+ out of the electrolyte, the SPM's fixed electrolyte cannot. A Li metal electrode has no
+    double layer (``set_explicit_lithium_metal_submodels``)."""
+
+    NAME = "Lithium taken from the electrolyte by the double layers [mol]"
+
+    def get_fundamental_variables(self):
+        return {self.NAME: pybamm.Variable(self.NAME, scale=pybamm.Scalar(1e-6))}
+
+    def set_rhs(self, variables):
+        domains = (
+            ("negative", "positive")
+            if self.options["working electrode"] == "both"
+            else ("positive",)
+        )
+        charge_rate = 0
+        for domain in domains:
+            prefix = f"x-averaged {domain} electrode"
+            double_layer = (
+                variables[
+                    f"X-averaged {domain} electrode total volumetric interfacial current "
+                    "density [A.m-3]"
+                ]
+                - variables[f"Sum of {prefix} volumetric interfacial current densities [A.m-3]"]
+            )
+            thickness = {"negative": self.param.n, "positive": self.param.p}[domain].L
+            charge_rate = charge_rate + double_layer * thickness
+        self.rhs = {variables[self.NAME]: charge_rate * self.param.A_cc / F}
 
     def set_initial_conditions(self, variables):
         self.initial_conditions = {variables[self.NAME]: pybamm.Scalar(0)}

@@ -1,6 +1,7 @@
 """Li and O inventories of the LRMO cell, and per-mass outputs for spectroscopy and DEMS.
 
-Li: both hosts' particles, the electrolyte, the counter electrode (or the graphite with the Li its
+Li: both hosts' particles, the electrolyte (in the SPM less what the double layers took from
+it, ``DoubleLayerLithium``), the counter electrode (or the graphite with the Li its
 SEI, the part deposited Mn catalysed included, its formation on the first lithiation, its
 plating and escaped O2 took), Li left in the
 volume each host loses to densification, and Li in the Li2O2 on RuO2 (two per O2).
@@ -18,9 +19,12 @@ from __future__ import annotations
 import pybamm
 
 from .base import PositiveSubModel
+from .electrode import DoubleLayerLithium
 from .oxygen_loss import DENSIFIED
 from .released_oxygen import POOLS, pool_name
 from .tm_dissolution import DEPOSITED, IN_ELECTROLYTE, TOTAL_DISSOLVED
+
+DOUBLE_LAYER = DoubleLayerLithium.NAME
 
 
 class Inventories(PositiveSubModel):
@@ -66,6 +70,7 @@ class Inventories(PositiveSubModel):
         li = (
             hosts
             + variables["Total lithium in electrolyte [mol]"]
+            - variables.get(DOUBLE_LAYER, 0)
             + self._negative_electrode_lithium(variables)
             + variables[
                 "Loss of lithium due to loss of primary active material in positive electrode [mol]"

@@ -165,6 +165,8 @@ def _citation() -> str:
 
 class _LRMOMixin:
     _base_defaults: dict = {}
+    # the SPM's electrolyte concentration is fixed: its Li inventory misses the double layers'
+    _fixed_electrolyte = False
 
     def __init__(self, options=None, name=None, build=True):
         options, self.lrmo_options = split_options(options)
@@ -236,6 +238,10 @@ class _LRMOMixin:
             self.submodels["negative primary sei"] = tm_dissolution.MnCatalysedSEIGrowth(
                 param, options
             )
+        if self._fixed_electrolyte:
+            self.submodels["double-layer lithium"] = electrode.DoubleLayerLithium(
+                param, options=options
+            )
         self.submodels["inventories"] = inventory.Inventories(param, options, x_av)
         self.submodels["total interface"] = electrode.LRMOTotalInterfacialCurrent(param, options)
         if half_cell and options["SEI"] in ("none", "constant"):
@@ -247,6 +253,7 @@ class LRMOSPM(_LRMOMixin, pybamm.lithium_ion.SPM):
 
     _default_name = "LRMO SPM"
     _base_defaults = {"x-average side reactions": "true"}
+    _fixed_electrolyte = True
 
 
 class LRMOSPMe(_LRMOMixin, pybamm.lithium_ion.SPMe):
