@@ -207,8 +207,8 @@ def read_cycling_csv(
     from lrmo_cell.fitting.cycling import REQUIRED, VOLTAGE, cycles_from_timeseries
 
     biologic = Path(path).suffix.lower() in (".mpr", ".mpt")
-    # a missing or empty file is said as such before --mass-g is asked for
-    path = check_input_file(path, text=not biologic)
+    if biologic:  # a missing or empty file is said as such before --mass-g is asked for
+        check_input_file(path, text=False)
     raw = None if biologic else read_table(path)
     if biologic or "time_s" in raw:
         if mass_g is None or not 0 < mass_g < float("inf"):
@@ -258,9 +258,8 @@ def read_csv(
         negated to the discharge-positive convention.
     read_kwargs : passed to :func:`pandas.read_csv` (``sep``, ``skiprows`` ...).
     """
-    path = Path(path)
-    raw = read_table(path, **read_kwargs)
-    return _to_standard(raw, path, columns or {}, scale or {}, charge_positive)
+    raw = read_table(path, **read_kwargs)  # checks the name as given ("" is no folder)
+    return _to_standard(raw, Path(path), columns or {}, scale or {}, charge_positive)
 
 
 def read_mpr(path: str | Path) -> pd.DataFrame:
@@ -314,13 +313,14 @@ def read_file(path: str | Path, kind: str | None = None, **kwargs) -> pd.DataFra
     ``kind`` ("timeseries" or "impedance") is what the caller needs; a file of the other kind
     is refused in one sentence rather than failing somewhere inside the analysis.
     """
+    # read_mpr and read_table check the file themselves
     suffix = Path(path).suffix.lower()
-    path = check_input_file(path, text=suffix != ".mpr")
     if suffix == ".mpr":
         frame = read_mpr(path)
     elif suffix == ".mpt":
         from galvani import BioLogic
 
+        path = check_input_file(path)
         try:
             data, _ = BioLogic.MPTfile(str(path), encoding="latin1")
         except Exception as err:  # galvani raises bare ValueError/KeyError on bad files
