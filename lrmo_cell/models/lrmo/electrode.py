@@ -17,10 +17,10 @@
   a negative-electrode side reaction that ``LRMOTotalInterfacialCurrent`` sums.
 - ``CounterElectrodeLithium``: the Li inventory of a Li metal counter electrode, which PyBaMM does
   not track, so that the Li balance of a half cell closes over every inventory;
+  ``set_explicit_lithium_metal_submodels`` gives that electrode PyBaMM's explicit interface.
 - ``DoubleLayerLithium``: in the SPM, the Li+ the double layers' charge takes from the
   electrolyte, which the SPM's fixed electrolyte cannot show (the SPMe's and DFN's electrolyte
-  loses it, as ``tests/test_model_standard.py`` checks), so that the SPM's Li balance closes;
-  ``set_explicit_lithium_metal_submodels`` gives that electrode PyBaMM's explicit interface.
+  loses it, as ``tests/test_model_standard.py`` checks), so that the SPM's Li balance closes.
 """
 
 from __future__ import annotations
@@ -178,18 +178,16 @@ class DoubleLayerLithium(pybamm.BaseSubModel):
             if self.options["working electrode"] == "both"
             else ("positive",)
         )
-        charge_rate = 0
-        for domain in domains:
-            prefix = f"x-averaged {domain} electrode"
-            double_layer = (
-                variables[
-                    f"X-averaged {domain} electrode total volumetric interfacial current "
-                    "density [A.m-3]"
-                ]
-                - variables[f"Sum of {prefix} volumetric interfacial current densities [A.m-3]"]
-            )
-            thickness = {"negative": self.param.n, "positive": self.param.p}[domain].L
-            charge_rate = charge_rate + double_layer * thickness
+        # a C_dl d(dphi)/dt, as PyBaMM's leading-order surface form writes it
+        total = "X-averaged {} electrode total volumetric interfacial current density [A.m-3]"
+        reactions = (
+            "Sum of x-averaged {} electrode volumetric interfacial current densities [A.m-3]"
+        )
+        charge_rate = sum(
+            (variables[total.format(d)] - variables[reactions.format(d)])
+            * self.param.domain_params[d].L
+            for d in domains
+        )
         self.rhs = {variables[self.NAME]: charge_rate * self.param.A_cc / F}
 
     def set_initial_conditions(self, variables):
