@@ -80,6 +80,35 @@ def test_the_graphite_pair_has_the_designs_n_p_ratio(parameter_set):
 
 
 @pytest.mark.parametrize("parameter_set", FULL_SETS)
+def test_the_graphite_set_is_balanced_as_its_design(parameter_set):
+    """The set's own electrode pair (the one `validate` cycles) has its design's N/P, by the
+    designer's definition: the graphite's capacity from empty to full against the cathode's
+    0.1C discharge capacity, 307 mAh/g of its active powder (LRMO and its RuO2)."""
+    import pybamm
+
+    from lrmo_cell.parameters import load_parameter_set
+
+    design = load_design(GRAPHITE)
+    v = pybamm.ParameterValues(load_parameter_set(parameter_set))
+    graphite_C_per_m2 = (
+        v["Negative electrode active material volume fraction"]
+        * v["Negative electrode thickness [m]"]
+        * v["Maximum concentration in negative electrode [mol.m-3]"]
+        * 96485.33
+    )
+    powder_g_per_m2 = 1e3 * (
+        v["Positive electrode active material volume fraction"]
+        * v["Positive electrode thickness [m]"]
+        * v["LRMO density [kg.m-3]"]
+        / (1 - v["RuO2 mass fraction in active powder"])
+    )
+    cathode_C_per_m2 = powder_g_per_m2 * design.values["cathode.specific_capacity_mAh_per_g"] * 3.6
+    assert graphite_C_per_m2 / cathode_C_per_m2 == pytest.approx(
+        design.values["anode.n_p_ratio"], rel=1e-3
+    )
+
+
+@pytest.mark.parametrize("parameter_set", FULL_SETS)
 def test_the_graphite_pairs_formation_keeps_the_designs_first_cycle_share(parameter_set):
     """The model's graphite takes to its SEI formation what the designer's graphite keeps,
     (1/ICE - 1) of its capacity, N/P x the cathode face's (15 mg/cm2 x 97 % x 307 mAh/g on

@@ -62,8 +62,9 @@ def test_the_graphite_gains_the_charge_passed_less_what_its_side_reactions_took(
     """Coulomb count over the first charge: the graphite's Li gain is the charge passed (PyBaMM's
     current integral) less the formation, the SEI growth, the O2 crossover, the electrolyte's
     oxidation products reduced there and its double layer's charge (measured: 1e-13 of the
-    charge passed left over). The formation is 11 % of it, so a full cell's first discharge
-    returns no more than the graphite then holds (277.1 against 284.6 mAh/g)."""
+    charge passed left over). The formation is (1/0.92 - 1) x N/P 1.10 x 307 mAh/g = 29.4 of the
+    ~321 mAh/g charged, 9.2 % of it, so a full cell's first discharge returns no more than the
+    graphite then holds (285.3 against 291.7 mAh/g)."""
     frame, solution, p = formed
     charge = solution.cycles[0].steps[0]
 
@@ -98,7 +99,7 @@ def test_the_graphite_gains_the_charge_passed_less_what_its_side_reactions_took(
     gain = change("Total lithium in negative electrode [mol]")
     # the double layer's potential fell: it took electrons no Li came with
     assert gain == pytest.approx(passed - side + double_layer, rel=1e-9)
-    assert 0.1 < change(FORMATION) / passed < 0.12
+    assert 0.088 < change(FORMATION) / passed < 0.096
     mass_g = solution["Active powder mass [g]"].entries[0]
     held_mah_per_g = charge["Total lithium in negative electrode [mol]"].entries[-1] * FARADAY
     held_mah_per_g /= 3.6 * mass_g
