@@ -121,8 +121,8 @@ def test_mass_needs_a_set_with_the_active_material_density(tmp_path, capsys):
 def test_mass_gives_the_theoretical_capacity_of_the_lrmo_sites_the_window_reaches():
     """1 g of Li1.20Mn0.555Ni0.158Co0.080O2 (84.81 g/mol) holds 1.2 Li sites per formula unit,
     0.268 Ah per Li: the TM share s of them and the accessible share of the rest; in Ru-1's
-    shell (a 4.5 nm layer of a 125 nm particle) 25/30 of the Li is left, of which the oxygen
-    couple keeps its Li-O-Li sixth, (1 - s) / 6, and the TM couple the rest."""
+    shell (a 4.5 nm layer of a 125 nm particle) (1 + 0.2 / 6) / 1.2 of the Li is left, of which
+    the oxygen couple keeps its Li-O-Li sixth, (1 - s) / 6, and the TM couple the rest."""
     from lrmo_cell.fitting.capacity import capacity_of_mass_Ah
 
     values = pybamm.ParameterValues(load_parameter_set("LRMO_Sun2025_Ru1"))
@@ -130,6 +130,7 @@ def test_mass_gives_the_theoretical_capacity_of_the_lrmo_sites_the_window_reache
     accessible = values["Accessible share of the oxygen-redox Li sites"]
     shell = 1 - (1 - 4.5e-9 / 125e-9) ** 3
     oxygen = (1 - tm) * ((1 - shell) + shell / 6)
-    li = 1.2 * (tm * (1 - shell) + shell * (25 / 30 - (1 - tm) / 6) + accessible * oxygen)
+    y = (1 + 0.2 / 6) / 1.2
+    li = 1.2 * (tm * (1 - shell) + shell * (y - (1 - tm) / 6) + accessible * oxygen)
     expected = li * 96485.33212 / 3600 / 84.81
     assert capacity_of_mass_Ah(values, 1.0, "Ru-1") == pytest.approx(expected, rel=1e-3)

@@ -153,16 +153,18 @@ def test_more_acid_removes_more_li_and_adds_more_ruo2():
     eps = [r["Positive electrode active material volume fraction"]["value"] for r in rows]
     assert li == sorted(li, reverse=True) and len(set(li)) == len(li)
     assert ruo2 == sorted(ruo2) and eps == sorted(eps, reverse=True)
-    # saturates where the layer has no TM-layer Li left (Li24Mn24O48), never below
-    assert layer_li_fraction(100.0) == pytest.approx(24 / 30)
+    # saturates where the layer has no TM-layer Li left: Li1.20M0.80O2 keeps its full Li layer,
+    # 1 of its 1.2 Li, never below
+    assert layer_li_fraction(100.0) == pytest.approx(1 / 1.2)
     assert math.isclose(layer_li_fraction(0.0), 1.0)
 
 
 def test_the_li_removed_follows_the_acid_dose_and_deepens_the_layer():
-    # Ru-1: a 4.5 nm shell of 125 nm particles, a sixth short of Li; Ru-3 (three times the RuCl3,
-    # so three times the protons) removes three times that Li from a layer whose Li fraction can
-    # fall only to 24/30, so its shell must hold 3 x 0.10416 / 6 = 0.05208 of the particle at
-    # y = layer_li_fraction(0.6) = 0.80093: share 0.26 -> 125 nm x (1 - 0.74^(1/3)) = 12.0 nm
+    # Ru-1: a 4.5 nm shell of 125 nm particles, short of 5/6 of its 0.2 TM-layer Li per 1.2 Li
+    # (1 - y = 5/36); Ru-3 (three times the RuCl3, so three times the protons) removes three
+    # times that Li from a layer whose Li fraction can fall only to 1/1.2, so its shell must
+    # hold 3 x 0.10416 x 5/36 = 0.04340 of the particle's Li at y = layer_li_fraction(0.6) =
+    # 0.83410: share 0.2616 -> 125 nm x (1 - 0.7384^(1/3)) = 12.0 nm
     ru1_shell = 1 - (1 - 4.5 / 125) ** 3
     assert ru1_shell == pytest.approx(0.10416, abs=1e-5)
     ru3 = treatment_parameters(0.6, **CELL)
@@ -177,9 +179,9 @@ def test_the_li_removed_follows_the_acid_dose_and_deepens_the_layer():
 
 
 def test_the_li_deficient_shell_trades_oxygen_redox_for_mn_redox_and_keeps_its_li():
-    # DFT cells of the layer (Sun et al. 2025): Li30Mn18O48 has 24 oxygen-compensated Li (6 go
-    # with Mn 3.67+ -> 4+), Li25Mn23O48 only 4 (21 with Mn 3.09+ -> 4+): the shell keeps 4/24 of
-    # its oxygen-redox Li and 25/30 of its Li
+    # DFT cells of the layer (Sun et al. 2025): Li30Mn18O48 has 6 TM-layer Li, Li25Mn23O48 one,
+    # so Ru-1's shell keeps a sixth of the Li-O-Li oxygen; on Li1.20M0.80O2 (0.2 TM-layer Li
+    # per O2) it keeps (1 + 0.2 / 6) / 1.2 of its Li, and the oxygen redox lost goes to Mn
     import pybamm
 
     from lrmo_cell.parameters.functions import (
@@ -197,8 +199,9 @@ def test_the_li_deficient_shell_trades_oxygen_redox_for_mn_redox_and_keeps_its_l
 
     (tm0, ox0), (tm1, ox1) = fractions("pristine"), fractions("Ru-1")
     shell = 1 - (1 - 4.5 / 125) ** 3
-    assert ox1 / ox0 == pytest.approx(1 - shell * (1 - 4 / 24), rel=1e-9)
-    assert tm1 + ox1 == pytest.approx((tm0 + ox0) * (1 - shell * (1 - 25 / 30)), rel=1e-9)
+    assert ox1 / ox0 == pytest.approx(1 - shell * (1 - 1 / 6), rel=1e-9)
+    y = (1 + 0.2 / 6) / 1.2
+    assert tm1 + ox1 == pytest.approx((tm0 + ox0) * (1 - shell * (1 - y)), rel=1e-9)
     assert tm1 > tm0
 
 

@@ -200,6 +200,15 @@ def _li_deficient_shell():
     return shell, y, li_o_li_share(y)
 
 
+def li_deficient_shell_oxygen_share():
+    """Share 1 - shell (1 - a) of the oxygen-redox sites that the acid treatment's Li-deficient
+    layer leaves: the shell (its share of the particle volume) keeps only its Li-O-Li share a
+    of them. The particle's surface does not shrink with it: a surface quantity of the oxygen
+    domains divides their PyBaMM surface area (3 eps / R, which does) by this share."""
+    shell, _, a = _li_deficient_shell()
+    return 1 - shell * (1 - a)
+
+
 def tm_couple_volume_fraction(x, y, z):
     """Volume fraction of the TM couple's domains: the LRMO share s of TM-redox Li sites, and in
     the Li-deficient shell the Li that oxygen redox no longer exchanges.
@@ -224,13 +233,13 @@ def tm_couple_volume_fraction(x, y, z):
 def oxygen_couple_volume_fraction(x, y, z):
     """Volume fraction of the oxygen couple's domains: the share of the rest of the LRMO's Li
     sites that oxygen redox can empty below the upper cut-off (the others hold Li the whole
-    time); in the Li-deficient shell only its Li-O-Li share a of them (``tm_couple_volume_fraction``
-    takes the rest of the shell's Li)."""
+    time); in the Li-deficient shell only its Li-O-Li share of them
+    (``li_deficient_shell_oxygen_share``; ``tm_couple_volume_fraction`` takes the rest of the
+    shell's Li)."""
     eps = pybamm.Parameter("Positive electrode active material volume fraction")
     accessible = pybamm.Parameter("Accessible share of the oxygen-redox Li sites")
-    shell, _, a = _li_deficient_shell()
     oxygen_share = 1 - pybamm.Parameter("TM-redox share of Li sites")
-    return eps * oxygen_share * accessible * (1 - shell * (1 - a))
+    return eps * oxygen_share * accessible * li_deficient_shell_oxygen_share()
 
 
 def _couple_volume_change(phase: str, sto):

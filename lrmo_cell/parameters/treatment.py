@@ -8,12 +8,14 @@ catalyst, but also inactive mass that lowers the specific capacity.
 Why the Li removed grows in proportion to the concentration: the protons come with the RuO2.
 Depositing RuO2 from RuCl3 in water frees three H+ per Ru (4 RuCl3 + O2 + 6 H2O -> 4 RuO2 +
 12 HCl); Ru-1's 0.46 wt% RuO2 is 35 umol Ru per g of powder, so ~100 umol H+ per g, the order of
-the ~250 umol Li per g that a 4.5 nm shell a sixth short of Li holds (125 nm particles, 14.2 mmol
-Li per g; the acid of the solution itself supplies the rest). The exchange is therefore
-acid-limited (assumed; the study reports no layer thickness but Ru-1's): the Li removed per
-gram of powder follows the dose, like the RuO2 uptake. The layer's Li fraction saturates (it
-cannot fall below the LiMnO2 stoichiometry), so the rest of the dose deepens the layer: its
-thickness follows from the Li balance, shell share x (1 - y) = (c / c_Ru1) x that of Ru-1.
+the ~205 umol Li per g that a 4.5 nm shell short of 5/6 of its TM-layer Li lacks (125 nm
+particles, 14.2 mmol Li per g, 0.139 of it gone in the shell's 10.4 % of the volume; the acid of
+the solution itself supplies the rest). The exchange is therefore acid-limited (assumed; the
+study reports no layer thickness but Ru-1's): the Li removed per gram of powder follows the
+dose, like the RuO2 uptake. The layer's Li fraction saturates (H+/Li+ exchange takes the
+TM-layer Li, whose sites the layer keeps, and cannot go below the LiMO2 stoichiometry), so the
+rest of the dose deepens the layer: its thickness follows from the Li balance, shell share x
+(1 - y) = (c / c_Ru1) x that of Ru-1.
 ``treatment_parameters`` turns one concentration into the model's layer and catalyst
 parameters, so a study can vary treatment continuously.
 """
@@ -32,13 +34,15 @@ RU1_RUO2_MASS_FRACTION = 0.0046  # 0.46 wt% RuO2 in Ru-1, Sun et al. 2025
 RU1_LAYER_THICKNESS_M = 4.5e-9  # 4-5 nm Li-poor interlayer imaged in Ru-1, Sun et al. 2025
 # primary particles of the study's material (the pristine set's radius, 150-250 nm across)
 RU1_PARTICLE_RADIUS_M = 1.25e-7
-# Li fraction of the layer in Ru-1: assumed equal to the most Li-poor DFT cell of the paper
-# (Li25 vs Li30 per 48 O), the composition range its DFT explores for the layer
-RU1_LAYER_LI_FRACTION = 25 / 30
-# The paper's DFT cells Li(30-n)Mn(18+n)O48 trade Li of the TM layer for Mn one for one: Li30 has
-# 6 Li among the 24 TM-layer sites, Li25 one. H+/Li+ exchange can take the layer no further than
-# Li24Mn24O48 (LiMnO2 stoichiometry), where no TM-layer Li, hence no Li-O-Li, is left.
-MIN_LAYER_LI_FRACTION = 24 / 30
+# Li1.20M0.80O2 (the study's Li1.20Mn0.555Ni0.158Co0.080O2) holds 1.2 Li per O2: a full Li
+# layer (1) and 0.2 in the TM layer, the Li2MnO3-like Li whose Li-O-Li configurations make oxygen
+# oxidisable (Seo et al. 2016). H+/Li+ exchange that takes all of the TM-layer Li leaves the
+# LiMO2 stoichiometry, 1 of 1.2, with no Li-O-Li left.
+MIN_LAYER_LI_FRACTION = 1 / 1.2
+# Ru-1's layer keeps a sixth of its TM-layer Li (assumed): the share of the study's most Li-poor
+# DFT cell of the layer, Li25Mn23O48, which keeps 1 of the 6 TM-layer Li of Li30Mn18O48, the
+# composition range its DFT explores; on Li1.20 that is (1 + 0.2 / 6) / 1.2 = 0.861
+RU1_LAYER_LI_FRACTION = MIN_LAYER_LI_FRACTION + (1 - MIN_LAYER_LI_FRACTION) / 6
 RUO2_DENSITY_KG_PER_M3 = 6970.0  # rutile RuO2, CRC Handbook of Chemistry and Physics
 SPECIFIC_CURRENT_1C_A_PER_KG = 250.0  # 1C = 250 mA/g, Sun et al. 2025
 
@@ -61,10 +65,10 @@ def li_o_li_share(li_fraction):
     """Li-O-Li configurations of the layer relative to the bulk at layer Li fraction y.
 
     Each Li of the TM layer makes the Li-O-Li configurations whose oxygen is oxidisable (Seo et
-    al., Nat. Chem. 8 (2016) 692, doi:10.1038/nchem.2524); in the DFT cells of Sun et al. 2025
-    (Li(30-n)Mn(18+n)O48) the Li removed is TM-layer Li, so their count falls linearly from 6 at
-    y = 1 to 0 at y = 24/30: (y - 24/30) / (1 - 24/30), 1/6 for Ru-1's Li25 layer. Works on
-    floats, numpy arrays and pybamm symbols.
+    al., Nat. Chem. 8 (2016) 692, doi:10.1038/nchem.2524); the exchange removes TM-layer Li (as
+    in the DFT cells of Sun et al. 2025, Li(30-n)Mn(18+n)O48), so their count falls linearly
+    from 0.2 per O2 at y = 1 to 0 at y = 1 / 1.2: (y - y_min) / (1 - y_min), 1/6 for Ru-1's
+    layer. Works on floats, numpy arrays and pybamm symbols.
     """
     return (li_fraction - MIN_LAYER_LI_FRACTION) / (1 - MIN_LAYER_LI_FRACTION)
 
@@ -79,7 +83,7 @@ def layer_thickness(rucl3_mg_per_ml: float, li_fraction: float, particle_radius_
     """Thickness [m] of the Li-deficient layer whose shell holds the Li the dose removed.
 
     Li removed per LRMO volume, shell share x (1 - y), is (c / c_Ru1) x Ru-1's (4.5 nm at Li
-    fraction 25/30 in the study's 125 nm particles, ``RU1_PARTICLE_RADIUS_M``); the shell of that
+    fraction 0.861 in the study's 125 nm particles, ``RU1_PARTICLE_RADIUS_M``); the shell of that
     share at the layer's Li fraction y gives the thickness. The share is per LRMO volume, so it
     does not depend on the radius; the thickness scales with it.
     """
@@ -88,7 +92,7 @@ def layer_thickness(rucl3_mg_per_ml: float, li_fraction: float, particle_radius_
     ru1_removed = shell_share(RU1_LAYER_THICKNESS_M, RU1_PARTICLE_RADIUS_M) * (
         1 - RU1_LAYER_LI_FRACTION
     )
-    # below 1 over the accepted 0-2 mg/mL: at 2 mg/mL 10 x 0.0174 / (1 - 24/30) = 0.87
+    # below 1 over the accepted 0-2 mg/mL: at 2 mg/mL 10 x 0.0145 / (1 - 1/1.2) = 0.87
     share = ru1_removed * rucl3_mg_per_ml / RU1_RUCL3_MG_PER_ML / (1 - li_fraction)
     return particle_radius_m * (1 - (1 - share) ** (1 / 3))
 

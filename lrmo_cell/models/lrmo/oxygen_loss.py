@@ -24,7 +24,9 @@ and first order in the oxidisable surface oxygen still present:
 h the oxidised share of the shell's oxygen, in equilibrium with the surface potential (a shell a
 few nm thick follows it within milliseconds) on the shell's own oxygen couple, the activation
 couple U_shell = U0_act + dU_onset: a Li-deficient shell oxidises its oxygen later (dU_onset,
-``LiDeficientLayer``) whatever the bulk does. Gamma [mol O.m-2] is the oxidisable surface oxygen
+``LiDeficientLayer``) whatever the bulk does. a_O is the oxygen domains' surface per electrode
+volume, which the Li-deficient shell does not shrink (``oxidisable_surface_oxygen``), and
+Gamma [mol O.m-2] the oxidisable surface oxygen
 (fewer Li-O-Li in the Li-deficient layer lower it by the surface oxygen activity), k_v the rate at
 which oxygen vacancies move inward and expose fresh Li-O-Li oxygen. theta Gamma is a property of
 lattice oxygen already counted in the hosts (which of it is oxidisable), not a pool of its own:
@@ -43,6 +45,8 @@ from __future__ import annotations
 
 import pybamm
 
+from lrmo_cell.parameters.functions import li_deficient_shell_oxygen_share
+
 from .base import OXYGEN, F, PositiveSubModel, R
 from .couples import activation_formal_potential, phase_parameter
 
@@ -56,6 +60,18 @@ def _lam_names(phase: str) -> str:
 
 class SurfaceOxygenLoss(PositiveSubModel):
     """Oxygen release at high state of charge, the densified layer and its film resistance."""
+
+    def oxidisable_surface_oxygen(self, variables):
+        """a_O Gamma [mol O.m-3 of electrode] with theta = 1: the oxygen domains' surface (their
+        PyBaMM area before the Li-deficient shell took sites from their volume: the shell is
+        at that surface, and its fewer Li-O-Li are counted once, by the surface oxygen
+        activity in Gamma)."""
+        a_o = self.local(variables, "secondary surface area to volume ratio [m-1]")
+        gamma = (
+            pybamm.Parameter("Oxidisable surface oxygen [mol.m-2]")
+            * variables["Surface oxygen activity"]
+        )
+        return a_o / li_deficient_shell_oxygen_share() * gamma
 
     def get_fundamental_variables(self):
         return {
@@ -72,10 +88,7 @@ class SurfaceOxygenLoss(PositiveSubModel):
         T = self.local(variables, "temperature [K]")
         shell = activation_formal_potential(variables, self.local, shell=True)
         w_act = phase_parameter(OXYGEN, "activation non-ideality factor")
-        gamma = (
-            pybamm.Parameter("Oxidisable surface oxygen [mol.m-2]")
-            * variables["Surface oxygen activity"]
-        )
+        surface_oxygen = self.oxidisable_surface_oxygen(variables)
         k_loss = pybamm.Parameter("Oxygen release rate constant [s-1]")
         c_o = pybamm.Parameter("Lattice oxygen concentration [mol.m-3]")
         c_max_tm = pybamm.Parameter(
@@ -87,7 +100,7 @@ class SurfaceOxygenLoss(PositiveSubModel):
         eps = self.hosts_volume_fraction(variables)
         # the logistic 1 / (1 + exp(-z)) in its overflow-free form
         holes = (1 + pybamm.tanh(F * (delta_phi - shell) / (2 * w_act * R * T))) / 2
-        r_rel = a_o * k_loss * gamma * theta * holes**2 / 2
+        r_rel = k_loss * surface_oxygen * theta * holes**2 / 2
         thickness = self.electrode_variables(
             "densified layer thickness [m]", n_dens / ((a_o + a_tm) * c_o)
         )
@@ -100,7 +113,7 @@ class SurfaceOxygenLoss(PositiveSubModel):
         nu = pybamm.Parameter("TM migrations per oxygen vacancy")
         tm_per_o = pybamm.Parameter("Transition metals per lattice oxygen")
         k_v = pybamm.Parameter("Oxygen vacancy migration rate constant [s-1]")
-        inward = a_o * gamma * k_v * (1 - theta)
+        inward = surface_oxygen * k_v * (1 - theta)
         # TM sites of the hosts per electrode volume: rates below are shares of them per second
         tm_sites = tm_per_o * c_o * eps
         variables.update(self.electrode_variables("oxygen release rate [mol.m-3.s-1]", r_rel))
@@ -119,18 +132,13 @@ class SurfaceOxygenLoss(PositiveSubModel):
         theta = self.state_of(variables, THETA)
         n_dens = self.state_of(variables, DENSIFIED)
         r_rel = self.local(variables, "oxygen release rate [mol.m-3.s-1]")
-        a_o = self.local(variables, "secondary surface area to volume ratio [m-1]")
-        gamma = (
-            pybamm.Parameter("Oxidisable surface oxygen [mol.m-2]")
-            * variables["Surface oxygen activity"]
-        )
         c_o = pybamm.Parameter("Lattice oxygen concentration [mol.m-3]")
         inward = self.local(variables, "inward oxygen vacancy flux [mol.m-3.s-1]")
         deps = self.local(variables, _lam_names("primary")) + self.local(
             variables, _lam_names("secondary")
         )
         self.rhs = {
-            theta: (inward - 2 * r_rel) / (a_o * gamma),
+            theta: (inward - 2 * r_rel) / self.oxidisable_surface_oxygen(variables),
             # lattice O of the destroyed volume that does not leave as O2
             n_dens: -deps * c_o - 2 * r_rel,
         }
