@@ -324,10 +324,11 @@ def test_lost_lithium_adds_up_two_ways(run, request):
                 "Li, in the LRMO model's own inventory ('Total lithium in all inventories [mol]') "
                 "as in "
                 "PyBaMM's count, drifts on the first charge by 9e-12 mol in the half cells (1e-7 "
-                "of the cell's Li, 1.5 % of the Li lost; the same at rtol 1e-8) and by 2.7e-10 mol "
-                "(3.7e-6 of its Li) in the full-cell DFN, partly coming back at rest, while the full-cell SPMe "
-                "conserves it to 5e-18 mol; PyBaMM's own DFN on Chen2020 with either surface form "
-                "loses 1.7e-4 of its Li in 20 minutes at 1C (3e-15 without a surface form)",
+                "of the cell's Li, 1.5 % of the Li lost; the same at rtol 1e-8) and by 2.7e-10 "
+                "mol (3.7e-6 of its Li) in the full-cell DFN, partly coming back at rest, while "
+                "the full-cell SPMe conserves it to 5e-18 mol; PyBaMM's own DFN on Chen2020 "
+                "with either surface form loses 1.7e-4 of its Li in 20 minutes at 1C (3e-15 "
+                "without a surface form)",
             )
         )
     lost = run["Total lithium lost [mol]"]
