@@ -122,7 +122,7 @@ def treatment_parameters(
         "computed: lrmo_cell.parameters.treatment.treatment_parameters"
         f"({rucl3_mg_per_ml} mg/mL RuCl3, {DOI}), from assumed forms pinned to Ru-1's 0.46 wt% "
         "RuO2 and 4.5 nm layer: RuO2 uptake and Li removed proportional to the concentration, "
-        "the layer's Li fraction saturating at LiMnO2 stoichiometry"
+        "the layer's Li fraction saturating at LiMO2 stoichiometry (1 of the 1.2 Li)"
     )
     li_fraction = layer_li_fraction(rucl3_mg_per_ml)
     thickness = layer_thickness(rucl3_mg_per_ml, li_fraction, particle_radius_m)
