@@ -10,7 +10,8 @@ c_max its site density, the hosts' Li deficit sum[x0 eps0 - x1 eps1] c_max V spl
   shift them;
 - Li kinetically stranded at the cut-off, eps1 (x0 - x1) c_max V: sites that are left empty and a
   slower discharge would refill, for each couple;
-- Li the electrolyte gained over the cycle (its concentration profile relaxes differently);
+- less the Li the electrolyte gained over the cycle (its concentration profile relaxes
+  differently);
 - less the Li the RuO2 couple took up as Li2O2 at the end of the discharge (two per O2), which
   the discharge delivered on top of the hosts;
 - plus the charge that oxidised the electrolyte (``electrolyte_oxidation``), which passed
@@ -19,7 +20,8 @@ c_max its site density, the hosts' Li deficit sum[x0 eps0 - x1 eps1] c_max V spl
 In the spirit of the Li-rich literature's split (O2 and densification, kinetic Li trapped at
 the cut-off; Strehle et al., J. Electrochem. Soc. 164 (2017) A400; Robert &
 Novak, Chem. Mater. 30 (2018) 1907 for the kinetic part), with every term from the model's
-states, so the parts add up to charge minus discharge.
+states, so the parts add up to charge minus discharge. The rows are these signed parts: a
+row named "less ..." is minus the quantity it names.
 """
 
 from __future__ import annotations
@@ -69,8 +71,9 @@ def first_cycle_budget(solution: pybamm.Solution, parameter_values) -> dict[str,
     )
     electrolyte = _ends(cycle, "Total lithium in electrolyte [mol]")
     budget["Li sites lost to oxygen loss [mAh.g-1]"] = (destroyed - trapped) * per_g
-    budget["Li gained by the electrolyte [mAh.g-1]"] = -(electrolyte[1] - electrolyte[0]) * per_g
-    budget["Li taken up as Li2O2 on RuO2 [mAh.g-1]"] = (
+    gained = electrolyte[1] - electrolyte[0]
+    budget["less Li gained by the electrolyte [mAh.g-1]"] = -gained * per_g
+    budget["less Li taken up as Li2O2 on RuO2 [mAh.g-1]"] = (
         -2e-6 * _ends(cycle, "Oxygen reduced to Li2O2 on RuO2 [umol.g-1]")[1] * F_MAH_PER_MOL
     )
     budget["Li trapped in the densified layer [mAh.g-1]"] = trapped * per_g

@@ -19,17 +19,21 @@ by the oxygen redox that passes (R, sites per second), not by time, so the hyste
 vanishing rate (Gent 2017):
 
     dm/dt = gamma [max(R, 0) (1 - m) - max(-R, 0) m],
-    dm_irr/dt = (beta max(R, 0) m + r_vac) (1 - m_irr),
+    dm_irr/dt = m (beta max(R, 0) + r_vac) (1 - m_irr),
 
 putting the oxygen couple on its charge branch (+dU_hys) after a charge and on its discharge
 branch (-dU_hys) after a discharge, shift dU_hys (2 m - 1), and shifting both couples by
 -dU_site [1 - exp(-z n_TM)]: a migrated TM perturbs the z Li sites around it (the six that share
 an edge with its site in the triangular Li layer), each by Gallagher 2013's ~1 V, and with n_TM
 migrated TMs per Li site placed at random that share of the sites is perturbed.
-m_irr never falls: irreversible migration needs the oxygen oxidised and the lattice in its
-charged configuration (m), as in Gallagher 2013's metastable-site pathway, or an oxygen vacancy
-that moved into the bulk next to the TM (r_vac, from ``SurfaceOxygenLoss``). One decay target
-(untreated LRMO's, from other studies) identifies one of the two rates: the sets hold beta at
+m_irr never falls. Both of its pathways settle a TM that has migrated into the Li layer, the
+share m of them in the lattice's charged configuration: cycling the oxidised oxygen (beta,
+Gallagher 2013's metastable-site pathway) or an oxygen vacancy that arrives next to it in the
+bulk (r_vac, from ``SurfaceOxygenLoss``), which takes away the oxygen its return to the TM
+layer needs. Why m on the vacancy pathway: in the discharged lattice the TMs are back in the TM
+layer (Gent 2017, Eum 2020: reversible migration), with no Li-layer TM for a vacancy to pin;
+without m, 100 h at rest after a 1C discharge settled as many TMs as 35 cycles did. One decay
+target (untreated LRMO's, from other studies) identifies one of the two rates: the sets hold beta at
 nil and fit the TMs per vacancy (an identifiability choice, with its reason in the set: it
 switches off Gallagher 2013's cycling pathway), so their decay is vacancy-enabled, as bulk oxygen
 vacancies accompany the fade (Csernica et al., Nat. Energy 6 (2021) 642,
@@ -95,7 +99,7 @@ class TMMigration(PositiveSubModel):
         charge = pybamm.maximum(self.oxygen_delithiation_rate(variables), 0)
         beta = pybamm.Parameter("Irreversible TM migration share per oxygen-redox site cycled")
         r_vac = self.local(variables, "bulk vacancy TM migration rate [s-1]")
-        bulk = (beta * charge * m + r_vac) * (1 - m_irr)
+        bulk = m * (beta * charge + r_vac) * (1 - m_irr)
         variables.update(self.electrode_variables("irreversible TM migration rate [s-1]", bulk))
         return variables
 

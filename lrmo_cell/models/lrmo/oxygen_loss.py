@@ -37,8 +37,9 @@ The densified layer's thickness delta = n_dens / (a c_O) adds a film resistance 
 series with both couples; its TMs have left the hosts with its volume. The vacancies that move
 inward, v = a_O Gamma k_v (1 - theta) [mol.m-3.s-1], persist in the bulk (Csernica et al., Nat.
 Energy 6 (2021) 642, doi:10.1038/s41560-021-00832-7: bulk O vacancies in Li-rich oxides
-accumulate with cycling and go with voltage fade), where each lets nu TMs migrate into the Li
-layer (``TMMigration`` takes the rate nu v).
+accumulate with cycling and go with voltage fade), where each pins nu of the TMs that sit in the
+Li layer while the lattice is charged (``TMMigration`` takes the rate nu v m, m its branch
+state).
 """
 
 from __future__ import annotations
