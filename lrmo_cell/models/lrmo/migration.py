@@ -32,7 +32,12 @@ Gallagher 2013's metastable-site pathway) or an oxygen vacancy that arrives next
 bulk (r_vac, from ``SurfaceOxygenLoss``), which takes away the oxygen its return to the TM
 layer needs. Why m on the vacancy pathway: in the discharged lattice the TMs are back in the TM
 layer (Gent 2017, Eum 2020: reversible migration), with no Li-layer TM for a vacancy to pin;
-without m, 100 h at rest after a 1C discharge settled as many TMs as 35 cycles did. One decay
+without m, 100 h at rest after a 1C discharge settled as many TMs as 35 cycles did; with it,
+as many as ~7.5 cycles (m ~0.1 from the oxygen sites the couples' Li exchange re-oxidises at
+rest), while 10 h at the top of charge (m ~1) settles ~1.7 times what 10 h of 1C cycling does.
+The decay therefore follows the time spent charged, not the cycles: a 0.5C cycle settles about
+twice a 1C cycle's share, as vacancy-driven decay would, which the 1C decay target cannot
+separate from Gallagher 2013's per-cycle pathway (beta). One decay
 target (untreated LRMO's, from other studies) identifies one of the two rates: the sets hold beta at
 nil and fit the TMs per vacancy (an identifiability choice, with its reason in the set: it
 switches off Gallagher 2013's cycling pathway), so their decay is vacancy-enabled, as bulk oxygen

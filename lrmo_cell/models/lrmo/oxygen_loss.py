@@ -35,11 +35,15 @@ negative, and negligible below the activation plateau (h < exp(-F (U_shell - dph
 
 The densified layer's thickness delta = n_dens / (a c_O) adds a film resistance rho_dens delta in
 series with both couples; its TMs have left the hosts with its volume. The vacancies that move
-inward, v = a_O Gamma k_v (1 - theta) [mol.m-3.s-1], persist in the bulk (Csernica et al., Nat.
+inward, v = a_O Gamma k_v (1 - theta) [mol.m-3.s-1], enter the bulk (Csernica et al., Nat.
 Energy 6 (2021) 642, doi:10.1038/s41560-021-00832-7: bulk O vacancies in Li-rich oxides
 accumulate with cycling and go with voltage fade), where each pins nu of the TMs that sit in the
 Li layer while the lattice is charged (``TMMigration`` takes the rate nu v m, m its branch
-state).
+state). A vacancy acts on arrival only: one that arrives while the TMs are back in the TM layer
+(the share 1 - m) pins none then or later, as the bulk's vacancies are not a state of their own
+(the oxygen they lack is the released oxygen, debited once, in n_dens); a vacancy pool that
+pins the TMs as they come would make the decay follow the vacancies' lifetime, which no source
+here gives.
 """
 
 from __future__ import annotations
