@@ -194,12 +194,14 @@ def test_migrated_tms_shift_li_sites_and_take_none():
 def test_tms_settle_for_good_in_the_charged_lattice_not_at_rest_discharged():
     """A vacancy pins a TM that has migrated into the Li layer, and the TMs are there in the
     lattice's charged configuration (the branch state m): cycling keeps m near 1 for about half
-    of each cycle (mean ~0.5), while a rest after a discharge holds it near its discharge
-    branch, raised only by the ~1 % of oxygen sites the couples' Li exchange re-oxidises at rest
-    (m ~ 10 x 0.01). Per hour, such a rest therefore settles about a fifth of what 1C cycling
-    does; before the vacancy pathway needed m it settled as much (a 100 h rest as many TMs as
-    35 cycles). A rest at the top of charge holds m at ~1 with the vacancies still moving in,
-    so per hour it settles more than cycling does, by about 1 / (mean m of a cycle) ~ 2."""
+    of each cycle (its mean over a 1C cycle is 0.57), while a rest after a discharge holds it
+    near its discharge branch, raised only by the ~1 % of oxygen sites the couples' Li exchange
+    re-oxidises at rest (m ~ 10 x 0.01, 10 the assumed switching rate). The vacancy flux that
+    drives the settling is nearly the same in the three parts (the surface that feeds it changes
+    little over a few cycles), so per hour the settling goes as m: such a rest settles about a
+    sixth of what 1C cycling does; before the vacancy pathway needed m it settled as much (a
+    100 h rest as many TMs as 35 cycles). A rest at the top of charge holds m at ~1, so per hour
+    it settles more than cycling does, by about 1 / 0.57 ~ 1.75."""
     values = _values("LRMO_Sun2025_pristine")
     i_1c = values["Nominal cell capacity [A.h]"]
     cycle = (f"Charge at {i_1c} A until 4.8 V", f"Discharge at {i_1c} A until 2.0 V")

@@ -161,19 +161,36 @@ def physics(tmp_path_factory) -> pd.DataFrame:
     return table
 
 
+def replacement_worker(process: subprocess.Popen, gone: set[int]) -> list[psutil.Process]:
+    """The runner's workers once its nanny has replaced the killed one (pids not in `gone`);
+    [] if the study finished (cleanly) first."""
+    deadline = time.monotonic() + 120
+    while True:
+        if process.poll() is not None:
+            assert process.returncode == 0, process.stderr.read()
+            return []
+        workers = workers_of(process)
+        if any(worker.pid not in gone for worker in workers):
+            return workers
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+
+
 def test_sigkilled_worker_then_runner_lose_and_repeat_no_point(tmp_path, physics):
-    """A worker killed mid-point: its point is computed again elsewhere and the study goes on;
-    the runner killed later takes its workers with it, and the resumed run computes only the
-    points not yet stored."""
+    """A worker killed mid-point: its nanny starts another and the study goes on; the runner,
+    killed as soon as that new worker is up, takes all its workers with it, and the resumed
+    run computes only the points not yet stored, the killed worker's among them."""
     (tmp_path / "s.toml").write_text(PHYSICS)
     process = start(tmp_path, "--workers", "2")
+    # two workers and three points: the study needs two points' time after its first part
     assert wait_for_parts(tmp_path, process)
     workers = workers_of(process)
     assert len(workers) == 2
     workers[0].send_signal(signal.SIGKILL)
-    # the study goes on without that worker: a second part, or (a race) the whole study
-    if wait_for_parts(tmp_path, process, count=2):
-        workers = workers_of(process)  # the nanny has started a new one
+    # a study that ends before the nanny's new worker shows is the race's clean end
+    replaced = replacement_worker(process, {worker.pid for worker in workers})
+    if replaced:
+        workers = replaced
         process.send_signal(signal.SIGKILL)
     process.communicate(timeout=60)
     # the workers watch their parent and end with it: no process outlives the study
@@ -182,7 +199,7 @@ def test_sigkilled_worker_then_runner_lose_and_repeat_no_point(tmp_path, physics
     kept = result_or_parts(tmp_path, 1)
     out = finish(start(tmp_path, "--workers", "0", "--resume"))
     if kept >= 0:  # not killed after the very end: the kept parts are not computed again
-        assert kept >= 2 and f"{kept} kept from s.parquet.parts" in out
+        assert kept >= 1 and f"{kept} kept from s.parquet.parts" in out
     assert {p.name for p in tmp_path.iterdir()} == {"s.toml", "s.parquet"}
     got = pd.read_parquet(tmp_path / "s.parquet")
     assert got["point"].tolist() == list(range(POINTS))

@@ -39,11 +39,12 @@ inward, v = a_O Gamma k_v (1 - theta) [mol.m-3.s-1], enter the bulk (Csernica et
 Energy 6 (2021) 642, doi:10.1038/s41560-021-00832-7: bulk O vacancies in Li-rich oxides
 accumulate with cycling and go with voltage fade), where each pins nu of the TMs that sit in the
 Li layer while the lattice is charged (``TMMigration`` takes the rate nu v m, m its branch
-state). A vacancy acts on arrival only: one that arrives while the TMs are back in the TM layer
-(the share 1 - m) pins none then or later, as the bulk's vacancies are not a state of their own
-(the oxygen they lack is the released oxygen, debited once, in n_dens); a vacancy pool that
-pins the TMs as they come would make the decay follow the vacancies' lifetime, which no source
-here gives.
+state). Assumed here: a vacancy acts on arrival only, and one that arrives while the TMs are
+back in the TM layer (the share 1 - m) pins none then or later, so the bulk's vacancies are not
+a state of their own (the oxygen they lack is the released oxygen, debited once, in n_dens).
+Csernica et al. see the bulk vacancies persist and partly move; the other limit, a vacancy pool
+that pins TMs as they come, would make the decay follow the vacancies' lifetime in the bulk,
+which no source here gives.
 """
 
 from __future__ import annotations
