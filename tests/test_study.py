@@ -315,6 +315,10 @@ def test_the_report_is_drawn_from_the_table_alone(tmp_path, monkeypatch, capsys)
             "unknown output 'energy_Wh_kg'",
         ),
         (
+            DESIGN + 'outputs = ["zzz"]\n[inputs]\n' + f"{LOADING} = {{ values = [20] }}\n",
+            "the outputs are capacity_Ah, energy_Wh, mass_g",
+        ),
+        (
             DESIGN + 'outputs = ["mass_g"]\n[inputs]\n' + f"{LOADING} = {{ values = [-1] }}\n",
             "cathode.loading_mg_per_cm2 must be",
         ),

@@ -27,6 +27,7 @@ from lrmo_cell.resources import data_dir
 ROOT_SET = data_dir("parameter_sets") / "LRMO_Sun2025_pristine.json"
 DESIGN = data_dir("designs") / "ru1_li_metal_5p83Ah.toml"
 RADIUS = "Primary: Positive particle radius [m]"
+XU2019 = "pybamm.input.parameters.lithium_ion.Xu2019"
 
 
 REMOVE = object()
@@ -95,6 +96,7 @@ def _make_workspace(root: Path) -> None:
     """Every file the cases name, written once per test session."""
     _timeseries().to_csv(root / "gitt.csv", index=False)
     _spectrum().to_csv(root / "eis.csv", index=False)
+    _spectrum().set_axis(["freq", "zr", "zi"], axis=1).to_csv(root / "eis_renamed.csv", index=False)
     _cycles().to_csv(root / "cycles.csv", index=False)
     # inputs named like the table a fit writes beside its --out (run.json -> run_pulses.csv)
     _timeseries().to_csv(root / "run_pulses.csv", index=False)
@@ -164,6 +166,7 @@ def _make_workspace(root: Path) -> None:
         **{"Secondary: Positive particle diffusivity [m2.s-1]": -1e-16},
     )
     _set_with(sets / "zero_temperature.json", **{"Ambient temperature [K]": 0.0})
+    _set_with(sets / "hot.json", **{"Initial temperature [K]": 5000.0})
     _set_with(sets / "negative_temperature.json", **{"Reference temperature [K]": -298.15})
     _set_with(sets / "boolean_value.json", **{"Positive electrode thickness [m]": True})
     _set_with(sets / "null_value.json", **{"Positive electrode thickness [m]": None})
@@ -175,18 +178,21 @@ def _make_workspace(root: Path) -> None:
     _set_with(sets / "negative_resistance.json", **{"Contact resistance [Ohm]": -1.0})
     _set_with(sets / "negative_rate.json", **{"Oxygen escape rate constant [s-1]": -1e-3})
     _set_with(sets / "zero_capacity.json", **{"Nominal cell capacity [A.h]": 0.0})
-    _set_with(sets / "negative_concentration.json", **{"Oxygen redox capacity [mol.m-3]": -5.0})
-    _set_with(sets / "code_function.json", **{"Positive electrode OCP [V]": "os:system"})
+    _set_with(
+        sets / "negative_concentration.json", **{"Lattice oxygen concentration [mol.m-3]": -5.0}
+    )
+    _set_with(sets / "code_function.json", **{"Primary: Positive electrode OCP [V]": "os:system"})
     _set_with(
         sets / "private_function.json",
-        **{"Positive electrode OCP [V]": "lrmo_cell.parameters.functions:_clipped"},
+        **{"Primary: Positive electrode OCP [V]": "lrmo_cell.parameters.functions:_clipped"},
     )
     _set_with(
         sets / "pybamm_non_function.json",
-        **{"Positive electrode OCP [V]": "pybamm.input.parameters.lithium_ion.Xu2019:pybamm"},
+        **{"Primary: Positive electrode OCP [V]": XU2019 + ":pybamm"},
     )
     _set_with(
-        sets / "shell_text.json", **{"Positive electrode OCP [V]": "__import__('os').system('x')"}
+        sets / "shell_text.json",
+        **{"Primary: Positive electrode OCP [V]": "__import__('os').system('x')"},
     )
     _set_with(sets / "missing_radius.json", **{RADIUS: REMOVE})
     _set_with(
@@ -221,6 +227,7 @@ def _make_workspace(root: Path) -> None:
     _patch(sets / "loop_b.json", "loop_a.json", **{RADIUS: 2e-7})
     _patch(sets / "missing_base.json", "no_such_base.json", **{RADIUS: 2e-7})
     _patch(sets / "patch_negative.json", "LRMO_Sun2025_Ru1", **{RADIUS: -1.0})
+    _patch(sets / "misspelt.json", "LRMO_Sun2025_Ru1", **{RADIUS.replace("radius", "radus"): 5e-7})
     for i in range(30):
         _patch(sets / f"chain{i}.json", f"chain{i + 1}.json" if i < 29 else "LRMO_Sun2025_Ru1")
     (sets / "patch_without_base.json").write_text(
@@ -541,6 +548,18 @@ CASES = [
     (["simulate", S + "negative_diffusivity.json"], "Secondary: Positive particle diffusivity"),
     (["simulate", S + "zero_temperature.json"], "Ambient temperature [K]"),
     (["simulate", S + "negative_temperature.json"], "Reference temperature [K]"),
+    (["simulate", S + "hot.json"], "'Initial temperature [K]' in"),
+    (["simulate", S + "misspelt.json"], f"did you mean {RADIUS!r}"),
+    (["simulate", "Ru-1", "--v-max", "2.1", "--cycles", "0"], "as-made"),
+    (["experiment", "formation", "Ru-1", "--v-max", "2.1", "--out", "f.csv"], "as-made"),
+    (
+        ["experiment", "gitt", "Ru-1", "--v-max", "2.1", "--pulses", "2", "--out", "g.csv"],
+        "as-made",
+    ),
+    (
+        ["experiment", "rate", "Ru-1", "--v-max", "2.1", "--c-rates", "1", "--out", "r.csv"],
+        "as-made",
+    ),
     (["simulate", S + "boolean_value.json"], "Positive electrode thickness [m]"),
     (["simulate", S + "text_value.json"], "Positive electrode thickness [m]"),
     (["simulate", S + "null_value.json"], "Positive electrode thickness [m]"),
@@ -551,7 +570,7 @@ CASES = [
     (["simulate", S + "negative_resistance.json"], "Contact resistance"),
     (["simulate", S + "negative_rate.json"], "Oxygen escape rate constant"),
     (["simulate", S + "zero_capacity.json"], "Nominal cell capacity"),
-    (["simulate", S + "negative_concentration.json"], "Oxygen redox capacity"),
+    (["simulate", S + "negative_concentration.json"], "Lattice oxygen concentration"),
     (["simulate", S + "code_function.json"], "os:system"),
     (["simulate", S + "private_function.json"], "_clipped"),
     (["simulate", S + "pybamm_non_function.json"], "not a registered function"),
@@ -600,7 +619,7 @@ CASES = [
     (["fit", "gitt", "empty.csv", "--out", "p.json"], "empty"),
     (["fit", "gitt", "header_only.csv", "--out", "p.json"], "no rows"),
     (["fit", "gitt", "eis.csv", "--out", "p.json"], "impedance"),
-    (["fit", "gitt", "cycles.csv", "--out", "p.json"], "missing column"),
+    (["fit", "gitt", "cycles.csv", "--out", "p.json"], "neither a time series"),
     (["fit", "gitt", "text_voltage.csv", "--out", "p.json"], "voltage_V"),
     (["fit", "gitt", "nan_current.csv", "--out", "p.json"], "current_A"),
     (["fit", "gitt", "inf_voltage.csv", "--out", "p.json"], "voltage_V"),
@@ -633,7 +652,8 @@ CASES = [
     ([*GITT, "--out", "p_fit.png/x.json"], "--out"),
     # ---- fit drt
     (["fit", "drt", "gitt.csv", "--out", "peaks.csv"], "impedance"),
-    (["fit", "drt", "cycles.csv", "--out", "peaks.csv"], "missing column"),
+    (["fit", "drt", "cycles.csv", "--out", "peaks.csv"], "frequency_Hz, z_real_ohm"),
+    (["fit", "drt", "eis_renamed.csv", "--out", "peaks.csv"], "frequency_Hz, z_real_ohm"),
     (["fit", "drt", "binary.csv", "--out", "peaks.csv"], "binary"),
     (["fit", "drt", "empty.csv", "--out", "peaks.csv"], "empty"),
     (["fit", "drt", "negative_frequency.csv", "--out", "peaks.csv"], "frequency_Hz"),

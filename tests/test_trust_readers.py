@@ -196,14 +196,14 @@ def test_base_counts_from_the_sets_own_folder(tmp_path, monkeypatch):
     patch = {
         "name": "patch",
         "base": "mine.json",
-        "parameters": {"Positive particle radius [m]": {"value": 3e-7, "source": "test"}},
+        "parameters": {"Primary: Positive particle radius [m]": {"value": 3e-7, "source": "test"}},
     }
     (folder / "patch.json").write_text(json.dumps(patch))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
     values = load_parameter_set(folder / "patch.json", complete=True)
-    assert values["Positive particle radius [m]"] == 3e-7
+    assert values["Primary: Positive particle radius [m]"] == 3e-7
     assert (
         values["LRMO density [kg.m-3]"] == load_parameter_set("pristine")["LRMO density [kg.m-3]"]
     )

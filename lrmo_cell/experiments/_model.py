@@ -20,7 +20,13 @@ import pandas as pd
 import pybamm
 
 from lrmo_cell.fitting.drt import FARADAY_C_PER_MOL
-from lrmo_cell.models.cycling import VAR_PTS, active_powder_mass_g, model_for, summarise_cycles
+from lrmo_cell.models.cycling import (
+    VAR_PTS,
+    active_powder_mass_g,
+    model_for,
+    solver_cut_offs,
+    summarise_cycles,
+)
 from lrmo_cell.models.cycling import working_solver as solver_for
 from lrmo_cell.parameters import load_parameter_set
 from lrmo_cell.parameters.treatment import SPECIFIC_CURRENT_1C_A_PER_KG
@@ -45,11 +51,6 @@ def parameter_values(sample) -> pybamm.ParameterValues:
         values = pybamm.ParameterValues(load_parameter_set(sample, complete=True))
     values["Current function [A]"] = 0.0
     return values
-
-
-def is_full_cell(values) -> bool:
-    """True for a set with a graphite (particle) negative electrode, False for Li metal."""
-    return "Negative particle radius [m]" in values
 
 
 def upper_cut_off_V(values) -> float:
@@ -85,19 +86,6 @@ def constant_current(verb: str, values, c_rate: float, until_V: float) -> str:
     return f"{verb} at {current_A(values, c_rate)} A for {hours} hours or until {until_V} V"
 
 
-def _solver_values(values, v_min: float, v_max: float):
-    # as in lrmo_cell.models.cycling.run_experiment: the experiment's own limits end the steps,
-    # the model's cut-offs only bound the solver (an as-assembled full cell starts below v_min)
-    values = values.copy()
-    values.update(
-        {
-            "Lower voltage cut-off [V]": min(values["Lower voltage cut-off [V]"], v_min) - 0.05,
-            "Upper voltage cut-off [V]": v_max + 0.05,
-        }
-    )
-    return values
-
-
 # PyBaMM's "legacy" experiment mode builds one model per distinct step (a rate test: 12), its
 # "unified" mode one model with the step's value as an input: cheaper to build, dearer per
 # solver step. Past this many distinct steps the build dominates (rate test 5.3 -> 3.6 s, six
@@ -117,7 +105,7 @@ def solve(
     )
     simulation = pybamm.Simulation(
         model_for(values),
-        parameter_values=_solver_values(values, v_min, v_max),
+        parameter_values=solver_cut_offs(values, v_min, v_max),
         experiment=experiment,
         solver=solver_for(),
         var_pts=VAR_PTS,

@@ -244,6 +244,7 @@ def _run(args) -> int:
     from lrmo_cell.experiments import _model as lab
     from lrmo_cell.experiments import measured
     from lrmo_cell.files import atomic_paths, distinct_outputs, output_file
+    from lrmo_cell.models.cycling import is_full_cell
 
     if args.mass_g is not None and args.data is None:
         raise InputError("--mass-g is the active mass of the --data electrode; give --data FILE")
@@ -258,7 +259,7 @@ def _run(args) -> int:
     if data is not None:
         measured.check(_COMPARE[args.kind], data, args.mass_g, args.data)
     values = lab.parameter_values(args.sample)
-    full_cell = lab.is_full_cell(values)
+    full_cell = is_full_cell(values)
     progress = {"show_progress": sys.stderr.isatty()}
     v_max = lab.upper_cut_off_V(values) if args.v_max is None else args.v_max
     window = {"v_min": args.v_min, "v_max": v_max}

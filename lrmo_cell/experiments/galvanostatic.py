@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lrmo_cell.models.cycling import is_full_cell
+
 from . import _inputs
 from . import _model as lab
 
@@ -115,7 +117,7 @@ def first_cycle_budget(
     the cut-off, electrolyte, Li2O2 on RuO2); the closing row is what
     none explains (double layer, solver tolerance). Columns ``item``, ``mAh_per_g``."""
     values = lab.parameter_values(sample)
-    _inputs.check(not lab.is_full_cell(values), "first_cycle_budget needs a half-cell set")
+    _inputs.check(not is_full_cell(values), "first_cycle_budget needs a half-cell set")
     c_rate = _inputs.c_rate("c_rate", c_rate)
     v_min, v_max = _window(values, v_min, v_max)
     solution = lab.solve(values, [_cycle(values, c_rate, c_rate, v_min, v_max)], v_min, v_max)

@@ -251,11 +251,11 @@ def half_cell_setup(model_or_set: str = "Xu2019", model_name: str = "SPMe"):
     if model_or_set in pybamm.parameter_sets and not model_or_set.startswith("LRMO_"):
         model = getattr(pybamm.lithium_ion, model_name)(options)
         return HalfCellSetup(model, pybamm.ParameterValues(model_or_set))
-    from lrmo_cell.models.cycling import VAR_PTS, model_for, working_solver
+    from lrmo_cell.models.cycling import VAR_PTS, is_full_cell, model_for, working_solver
     from lrmo_cell.parameters import load_parameter_set
 
     values = pybamm.ParameterValues(load_parameter_set(model_or_set))
-    if "Negative particle radius [m]" in values:
+    if is_full_cell(values):
         raise InputError(
             f"{model_or_set} is a full cell (graphite negative electrode); a GITT fit needs a "
             "half cell vs Li metal"

@@ -38,21 +38,29 @@ def drt_figure(drt, peaks) -> Figure:
     z, z_fit = np.asarray(drt.z_measured), np.asarray(drt.z_fitted)
     nyq.plot(z.real, -z.imag, "o", ms=3, color="0.4", label="measured")
     nyq.plot(z_fit.real, -z_fit.imag, "-", color="tab:blue", label="DRT fit")
-    nyq.set(xlabel="Z' [Ohm]", ylabel="-Z'' [Ohm]", title="Nyquist")
+    nyq.set(xlabel="Z' [Ω]", ylabel="-Z'' [Ω]", title="Nyquist")
     nyq.set_aspect("equal", adjustable="datalim")
     nyq.legend()
     nyq.grid(alpha=0.3)
     dist.semilogx(drt.tau_s, drt.gamma_ohm, color="tab:blue")
-    for peak in peaks.itertuples():
+    # labels at staggered heights (x in data, y in axes units), so that neighbouring peaks'
+    # labels do not overprint each other
+    for k, peak in enumerate(peaks.sort_values("tau_s").itertuples()):
         dist.axvline(peak.tau_s, color="tab:red", lw=0.8, ls="--")
-        dist.annotate(
-            f"{peak.process}\n{peak.resistance_ohm:.3g} Ohm",
-            (peak.tau_s, peak.gamma_ohm),
-            textcoords="offset points",
-            xytext=(4, 4),
+        dist.text(
+            peak.tau_s,
+            0.96 - 0.14 * (k % 5),
+            f"{str(peak.process).replace('_', ' ')}\n{peak.resistance_ohm:.3g} Ω",
+            transform=dist.get_xaxis_transform(),
             fontsize=8,
+            va="top",
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "0.8", "alpha": 0.9},
         )
-    dist.set(xlabel="tau [s]", ylabel="gamma [Ohm]", title=f"DRT (lambda {drt.lambda_value:.2g})")
+    dist.set(
+        xlabel="relaxation time τ [s]",
+        ylabel="distribution of relaxation times γ [Ω]",
+        title=f"DRT (regularisation λ = {drt.lambda_value:.2g})",
+    )
     dist.grid(alpha=0.3)
     fig.tight_layout()
     return fig

@@ -351,6 +351,12 @@ def _to_standard(raw, source, columns, scale, charge_positive) -> pd.DataFrame:
         frame["current_A"] = -frame["current_A"]
     if "frequency_Hz" in frame:
         return check_impedance(frame, source)
+    if "time_s" not in frame:
+        raise InputError(
+            f"{source}: holds neither a time series (columns time_s, current_A, voltage_V) nor "
+            f"a spectrum (frequency_Hz, z_real_ohm, z_imag_ohm); it has "
+            f"{', '.join(map(str, raw.columns))}."
+        )
     frame = check_timeseries(frame, source)
     check_sign_convention(frame, source)
     return frame

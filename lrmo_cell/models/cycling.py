@@ -85,12 +85,41 @@ def _check_inputs(c_rate, cycles, formation_c_rate, formation_cycles, v_min, v_m
 FULL_CELL_OPTIONS = {"SEI": "ec reaction limited"}
 
 
+def is_full_cell(parameter_values) -> bool:
+    """A set with a graphite negative electrode; else a half cell against Li metal."""
+    return "Negative particle radius [m]" in parameter_values
+
+
+def solver_cut_offs(parameter_values, v_min: float, v_max: float) -> pybamm.ParameterValues:
+    """A copy of the set whose voltage cut-offs bound the solver just outside the protocol's
+    window [``v_min``, ``v_max``] V: the protocol's own limits end its steps (an as-assembled
+    full cell may start below ``v_min``). A half cell starts at its as-made open-circuit
+    voltage and every protocol here first charges it, so ``v_max`` must lie above that
+    voltage; a full cell starts lower, at the cathode's potential less the graphite's."""
+    if not is_full_cell(parameter_values):
+        start = parameter_values["As-made open-circuit voltage [V]"]
+        if not v_max > start:
+            raise InputError(
+                f"v_max must be above the as-made cell's open-circuit voltage, {start:g} V for "
+                f"this set (the first charge starts there), got {v_max:g} V"
+            )
+    parameter_values = parameter_values.copy()
+    parameter_values.update(
+        {
+            "Lower voltage cut-off [V]": min(parameter_values["Lower voltage cut-off [V]"], v_min)
+            - 0.05,
+            "Upper voltage cut-off [V]": v_max + 0.05,
+        }
+    )
+    return parameter_values
+
+
 def model_for(parameter_values, base: str = "SPMe", model_options: dict | None = None):
     """The LRMO model for a set: a half cell (Li metal) or a full cell (graphite, with
     ``FULL_CELL_OPTIONS``), with any further model ``model_options`` (e.g. ``{"LRMO TM
     dissolution": "none"}``, ``{"SEI": "none"}``). Built afresh on every call (0.15 s), so no
     two simulations share a model a caller may have changed."""
-    full_cell = "Negative particle radius [m]" in parameter_values
+    full_cell = is_full_cell(parameter_values)
     options = {**(FULL_CELL_OPTIONS if full_cell else {}), **(model_options or {})}
     options["working electrode"] = "both" if full_cell else "positive"
     return LRMO(options, base=base)
@@ -207,16 +236,7 @@ def _simulation(
     solver=None,
     model_options=None,
 ):
-    parameter_values = parameter_values.copy()
-    # the experiment's own limits end the steps; the model's cut-offs only bound the solver (an
-    # as-assembled full cell may start below v_min)
-    parameter_values.update(
-        {
-            "Lower voltage cut-off [V]": min(parameter_values["Lower voltage cut-off [V]"], v_min)
-            - 0.05,
-            "Upper voltage cut-off [V]": v_max + 0.05,
-        }
-    )
+    parameter_values = solver_cut_offs(parameter_values, v_min, v_max)
     return pybamm.Simulation(
         model_for(parameter_values, base, model_options),
         parameter_values=parameter_values,

@@ -13,7 +13,8 @@ taken on trust:
   ``base`` that is a path counts from the set's own file;
 - a set loaded to run the LRMO model (``complete=True``) must give every parameter of the
   packaged pristine set, which is what the model reads (so a parameter the model gains and the
-  packaged set gives is required here by itself).
+  packaged set gives is required here by itself), and none that no packaged set gives (a
+  misspelt name is refused, with the nearest name, not ignored).
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ SAMPLE_SETS = {
 }
 #: the set whose parameters every loaded set must give (the LRMO model reads all of them)
 ROOT_SET = "LRMO_Sun2025_pristine"
+#: temperatures a set may hold [K]: the electrolyte's functions (Valoen & Reimers, J.
+#: Electrochem. Soc. 152 (2005) A882) are fitted to measurements from -10 to 60 C
+TEMPERATURE_RANGE_K = (263.15, 333.15)
 #: entry point group through which other packages add functions that sets may name
 FUNCTION_ENTRY_POINTS = "lrmo_cell.parameter_functions"
 #: longest chain of sets patching a base; the packaged sets need 2
@@ -184,6 +188,8 @@ def allowed_range(name: str) -> tuple[float, bool, float, bool]:
     text in the last square brackets) or, without one, from what the name says it is."""
     match = _UNIT.search(name)
     unit = match.group(1) if match else None
+    if unit == "K" and name.endswith("temperature [K]"):
+        return (TEMPERATURE_RANGE_K[0], True, TEMPERATURE_RANGE_K[1], True)
     if unit is None:
         for pattern, *limits in _DIMENSIONLESS_RULES:
             if re.search(pattern, name):
@@ -276,6 +282,7 @@ def _check_set(entries: dict, label: str, complete: bool) -> None:
             f"parameter set {label} misses the parameter {missing[0]!r}{more}; give it or "
             "patch a complete set through 'base'"
         )
+
     # the LRMO model's particle phases carry PyBaMM's "Primary: " / "Secondary: " prefixes
     phased = [(f"{p}{small}", f"{p}{large}") for small, large in _ORDERED for p in _PHASES]
     for small, large in phased:
@@ -295,6 +302,26 @@ _PHASES = ("", "Primary: ", "Secondary: ")
 def _root_names() -> tuple[str, ...]:
     """The parameters a complete set gives: those of the LRMO root set."""
     return tuple(read_parameter_file(ROOT_SET)["parameters"])
+
+
+def _check_known(entries: dict, label: str) -> None:
+    """Refuse a parameter that no packaged set gives (half and full cells): the model would
+    ignore a misspelt name and run the set as its base."""
+    known = {
+        name
+        for path in sorted(data_dir("parameter_sets").glob("*.json"))
+        for name in read_parameter_file(path)["parameters"]
+    }
+    unknown = [name for name in entries if name not in known]
+    if unknown:
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0], known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise InputError(
+            f"parameter set {label}: {unknown[0]!r} is not a parameter of the LRMO model's "
+            f"sets{hint}"
+        )
 
 
 def _resolved_entries(name_or_path, relative_to: Path | None = None, chain=()) -> dict:
@@ -414,6 +441,8 @@ def load_parameter_set(name_or_path: str | os.PathLike, complete: bool = False) 
     entries = _resolved_entries(name_or_path)
     _check_set(entries, str(name_or_path), complete)
     values = {key: _value(key, entry["value"], name_or_path) for key, entry in entries.items()}
+    if complete:
+        _check_known(entries, str(name_or_path))
     values["chemistry"] = "lithium_ion"
     return values
 

@@ -13,15 +13,13 @@ import math
 import re
 
 from lrmo_cell.arguments import number
+from lrmo_cell.parameters.io import TEMPERATURE_RANGE_K
 
 # The ranges of lrmo_cell.studies.cell_physics, kept here, where nothing heavy is imported, so
 # that the command line checks them as it reads them and still starts fast.
 #: PyBaMM ends a step without its own duration after 24 h, and an LRMO first charge at 0.1C
 #: takes 12.6 h; 20C is the virtual lab's limit
 C_RATE_RANGE = (0.1, 20.0)
-#: the model is isothermal; its electrolyte's functions (Valoen & Reimers, J. Electrochem. Soc.
-#: 152 (2005) A882) are fitted to measurements from -10 to 60 C
-TEMPERATURE_RANGE_K = (263.15, 333.15)
 
 # "1C", "0.5c", "2", "C/3", "c/10"
 _RATE = re.compile(r"^\s*(?:[cC]\s*/\s*(?P<per>[0-9.eE+]+)|(?P<rate>[0-9.eE+]+)\s*[cC]?)\s*$")

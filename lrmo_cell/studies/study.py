@@ -279,7 +279,11 @@ def check_outputs(study: Study) -> None:
             import difflib
 
             close = difflib.get_close_matches(name, OUTPUTS, n=3)
-            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            hint = (
+                f"; did you mean {' or '.join(close)}?"
+                if close
+                else f"; the outputs are {', '.join(OUTPUTS)}"
+            )
             raise InputError(f"outputs: unknown output {name!r}{hint}")
         output = OUTPUTS[name]
         if output.needs in ("design", "at_rate") and study.design is None:
