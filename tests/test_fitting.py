@@ -15,6 +15,7 @@ from lrmo_cell.fitting.gitt import (
     detect_pulses,
     fit_gitt,
     half_cell_setup,
+    undetermined_pulses,
     weppner_huggins_diffusivity,
 )
 from lrmo_cell.fitting.readers import read_csv, read_file
@@ -91,6 +92,22 @@ def test_weppner_huggins_by_hand():
 def gitt_data():
     setup = half_cell_setup("Xu2019")
     return setup, synthetic_gitt(setup, n_pulses=4, noise_V=1e-3, seed=0)
+
+
+def test_a_pulse_on_its_search_bound_or_with_an_unbounded_interval_is_undetermined():
+    """The diffusivity's search runs over 1e-20-1e-10 m2/s: a value within 1 % of those ten
+    decades (0.1 decade) of either end, or a 95% interval reaching 0 or infinity, says nothing
+    about the cell; a value 0.2 decade inside with a finite interval is a result."""
+    name = "Primary: Positive particle diffusivity [m2.s-1]"
+    table = pd.DataFrame(
+        {
+            name: [1e-10, 1e-16, 1.1e-20, 1e-16, 1.6e-20, np.nan],
+            f"{name} ci95 low": [5e-11, 0.0, 1e-20, 9e-17, 1e-20, np.nan],
+            f"{name} ci95 high": [1e-10, 2e-16, 2e-20, np.inf, 3e-20, np.nan],
+        }
+    )
+    assert undetermined_pulses(table, [name]) == {name: 4}
+    assert undetermined_pulses(table.iloc[[4]], [name]) == {}
 
 
 def test_pulses_are_found_with_their_durations(gitt_data):

@@ -359,6 +359,11 @@ def test_the_report_is_drawn_from_the_table_alone(tmp_path, monkeypatch, capsys)
             "parameter_set: sample must be one of",
         ),
         (
+            'parameter_set = "Ru-1"\noutputs = ["capacity_retention"]\n[inputs]\n'
+            '"parameter.Positive particle radius [m]" = { values = [2e-7] }\n',
+            "did you mean 'Primary: Positive particle radius [m]'",
+        ),
+        (
             DESIGN + 'outputs = ["mass_g"]\n[protocol]\ncycels = 3\n[inputs]\n'
             f"{LOADING} = {{ values = [20] }}\n",
             "unknown key 'cycels' in protocol; known: c_rate, cycles",

@@ -36,9 +36,11 @@ def _value(parameter_values, name: str) -> float:
 
 
 def capacity_of_mass_Ah(parameter_values, mass_g: float, model: str) -> float:
-    """Theoretical capacity [A.h] of ``mass_g`` of the model's active material: the electrode's
-    (``electrode_capacity_Ah``) per gram of its LRMO, rho eps_s L W H with rho the "LRMO
-    density [kg.m-3]" of the LRMO sets, times ``mass_g``."""
+    """Theoretical capacity [A.h] of ``mass_g`` of the model's active powder (the LRMO and, in
+    a treated set, its RuO2: the mass that is weighed, and what the lab's and the study's
+    per-gram figures count): the electrode's (``electrode_capacity_Ah``) per gram of its
+    powder, rho eps_s L W H / (1 - w) with rho the "LRMO density [kg.m-3]" of the LRMO sets
+    and w their "RuO2 mass fraction in active powder", times ``mass_g``."""
     if not mass_g > 0:
         raise InputError(f"--mass-g must be > 0 g, got {mass_g:g}")
     if "LRMO density [kg.m-3]" not in parameter_values:
@@ -54,4 +56,6 @@ def capacity_of_mass_Ah(parameter_values, mass_g: float, model: str) -> float:
         "Electrode height [m]",
     ):
         lrmo_g *= _value(parameter_values, name)
-    return electrode_capacity_Ah(parameter_values) * mass_g / lrmo_g
+    ruo2 = "RuO2 mass fraction in active powder"
+    powder_g = lrmo_g / (1 - (_value(parameter_values, ruo2) if ruo2 in parameter_values else 0))
+    return electrode_capacity_Ah(parameter_values) * mass_g / powder_g

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import sys
 from pathlib import Path
 
 from lrmo_cell.arguments import number
@@ -52,8 +53,9 @@ def register(subparsers) -> None:
     size.add_argument(
         "--mass-g",
         type=number("--mass-g", gt=0, le=10_000, unit="g"),
-        help="active mass of the measured electrode [g]; its theoretical capacity follows from "
-        "the model's active-material density and TM-redox site concentration (LRMO sets)",
+        help="active powder of the measured electrode [g] (the LRMO with its RuO2, as weighed); "
+        "its theoretical capacity follows from the set's density and Li-site concentrations "
+        "(LRMO sets)",
     )
     size.add_argument(
         "--capacity-ah",
@@ -212,6 +214,7 @@ def _gitt(args: argparse.Namespace) -> int:
         referred_to_reference_temperature,
         relaxed_voltage,
         summarise_fit,
+        undetermined_pulses,
         weppner_huggins_by_couple,
     )
     from lrmo_cell.fitting.plots import gitt_fit_figure
@@ -299,6 +302,14 @@ def _gitt(args: argparse.Namespace) -> int:
     for name, entry in summary.items():
         low, high = entry["ci95"]
         print(f"{name}: geometric mean {entry['value']:.4g} (95%: {low:.3g} to {high:.3g})")
+    for name, count in undetermined_pulses(table, setup.fit_names).items():
+        fitted = int(table[name].notna().sum())
+        print(
+            f"warning: {name} is undetermined at {count} of its {fitted} pulses (on its search "
+            "bound or with an unbounded 95% interval): check the electrode's size (--mass-g, "
+            "--capacity-ah) and that the pulses are diffusion-limited",
+            file=sys.stderr,
+        )
     print(f"wrote {out}, {pulses_csv} and {png}")
     return 0
 

@@ -158,8 +158,8 @@ def fit_cycling(
     ``surrogate=True`` minimises a quadratic response surface of the residuals built from a few
     full runs and refined with full runs (:func:`response_surface_fit`); ``False`` runs the full
     model at every evaluation of scipy's least squares. On the 12-cycle round trip of
-    ``tests/test_cycling_fit.py`` (one parameter) that is 7 full runs against 16, for the same
-    value within 0.1% (``benchmarks/bench_fitting.py``)."""
+    ``tests/test_cycling_fit.py`` (one parameter) that is 7 full runs against 31, for the same
+    value within 0.14% (``benchmarks/bench_fitting.py``)."""
     names = list(guess)
     measured = check_cycling(measured)
     runs: dict[tuple, pd.DataFrame] = {}

@@ -47,8 +47,10 @@ def gauss_newton_ci(x_log10, jac, residual, names) -> dict:
         half = stats.t.ppf(0.975, dof) * np.sqrt(np.clip(np.diag(cov), 0, None))
     except np.linalg.LinAlgError:
         half = np.full(len(x_log10), np.inf)
-    ci = {
-        n: (float(10 ** (x - h)), float(10 ** (x + h)))
-        for n, x, h in zip(names, x_log10, half, strict=True)
-    }
+    # an undetermined parameter's interval runs to 0 and inf, with no overflow warning
+    with np.errstate(over="ignore"):
+        ci = {
+            n: (float(np.power(10.0, x - h)), float(np.power(10.0, x + h)))
+            for n, x, h in zip(names, x_log10, half, strict=True)
+        }
     return {"ci95": ci, "rms": float(np.sqrt(s2 * dof / n_data))}

@@ -430,6 +430,25 @@ DEFAULT_GUESS = {
 }
 
 
+def undetermined_pulses(table: pd.DataFrame, names) -> dict[str, int]:
+    """Per fitted parameter, the pulses that leave it undetermined: on its search bound
+    (``DEFAULT_BOUNDS``, within 1 % of the interval in log) or with an unbounded 95% interval.
+    Either way the value says nothing about the cell: the data asked for more than the bound
+    allows (often a wrong electrode size), or do not constrain the parameter at all."""
+    out = {}
+    for name in names:
+        rows = table[table[name].notna()]
+        low, high = np.log10(DEFAULT_BOUNDS[name.split(": ")[-1]])
+        x = np.log10(rows[name].to_numpy())
+        on_bound = np.minimum(x - low, high - x) < 1e-2 * (high - low)
+        ci_low, ci_high = (rows[f"{name} ci95 {end}"].to_numpy() for end in ("low", "high"))
+        unbounded = ~(ci_low > 0) | ~np.isfinite(ci_high)
+        count = int((on_bound | unbounded).sum())
+        if count:
+            out[name] = count
+    return out
+
+
 def fit_gitt(
     setup: HalfCellSetup,
     frame: pd.DataFrame,
@@ -763,8 +782,9 @@ def summarise_fit(table: pd.DataFrame, names, stoichiometry=None) -> dict[str, d
         else:
             sto = rows[column].to_numpy()
         logs = np.log10(rows[name].to_numpy())
-        lo = min(np.percentile(logs, 2.5), np.log10(rows[f"{name} ci95 low"]).min())
-        hi = max(np.percentile(logs, 97.5), np.log10(rows[f"{name} ci95 high"]).max())
+        with np.errstate(divide="ignore"):  # an undetermined pulse's interval starts at 0
+            lo = min(np.percentile(logs, 2.5), np.log10(rows[f"{name} ci95 low"].min()))
+        hi = max(np.percentile(logs, 97.5), np.log10(rows[f"{name} ci95 high"].max()))
         out[name] = {"value": float(10 ** logs.mean()), "ci95": [float(10**lo), float(10**hi)]}
         if len(np.unique(sto)) == len(sto) >= 2:
             out[name]["table"] = {

@@ -10,7 +10,8 @@ returns a :class:`Study`; :func:`sample_points` gives the points. An example is
 Input names: a design field (``cathode.loading_mg_per_cm2``), the RuCl3 treatment strength
 (``treatment.rucl3_mg_per_ml``, mapped to parameters by
 :func:`lrmo_cell.parameters.treatment.treatment_parameters`) or any numeric parameter of the set
-(``"parameter.Positive particle radius [m]"``).
+(``"parameter.Primary: Positive particle radius [m]"``: the TM couple's particles; the oxygen
+couple's, "Secondary: ...", are an input of their own).
 """
 
 from __future__ import annotations
@@ -198,8 +199,13 @@ def _input(name: str, spec, method: str, design, parameter_values, set_name) -> 
             raise InputError(f"input {name!r} varies a parameter, so the study needs parameter_set")
         key = name.removeprefix(PARAMETER_PREFIX)
         if not isinstance(parameter_values.get(key), int | float):
+            import difflib
+
+            numeric = [k for k, v in parameter_values.items() if isinstance(v, int | float)]
+            close = difflib.get_close_matches(key, numeric, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise InputError(
-                f"input {name!r}: {key!r} is not a numeric parameter of set {set_name}"
+                f"input {name!r}: {key!r} is not a numeric parameter of set {set_name}{hint}"
             )
     else:
         kind, limits = "design", None
