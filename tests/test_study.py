@@ -174,6 +174,24 @@ def test_a_treated_design_point_keeps_the_designs_powder(tmp_path, rucl3_mg_per_
         )
 
 
+def test_a_radius_input_moves_both_couples_particles_and_the_treatments_layer(tmp_path):
+    """Both couples fill the same primary particles, so an unprefixed radius sets both; the
+    acid dose sets the share of the particle's Li the layer takes, so the layer's share of the
+    particle volume, and its thickness per radius, stay: Ru-1's 4.5 nm on 125 nm particles is
+    9.0 nm on 250 nm ones."""
+    path = write(
+        tmp_path,
+        'parameter_set = "pristine"\noutputs = ["capacity_retention"]\n[inputs]\n'
+        '"parameter.Positive particle radius [m]" = { values = [2.5e-7] }\n'
+        '"treatment.rucl3_mg_per_ml" = { values = [0.2] }\n',
+    )
+    inputs = {"parameter.Positive particle radius [m]": 2.5e-7, "treatment.rucl3_mg_per_ml": 0.2}
+    values = point_parameter_values(load_study(path), inputs)
+    for phase in ("Primary", "Secondary"):
+        assert values[f"{phase}: Positive particle radius [m]"] == 2.5e-7
+    assert values["Li-deficient layer thickness [m]"] == pytest.approx(9.0e-9, rel=1e-3)
+
+
 def test_the_cells_energy_after_cycles_agrees_with_the_at_rate_discharge(tmp_path):
     """One cycle at 1C after formation is also what at_rate discharges: the stack energy from the
     pair's energy per kg of powder (this module) and from the pair count (cell_physics) must
@@ -360,8 +378,14 @@ def test_the_report_is_drawn_from_the_table_alone(tmp_path, monkeypatch, capsys)
         ),
         (
             'parameter_set = "Ru-1"\noutputs = ["capacity_retention"]\n[inputs]\n'
-            '"parameter.Positive particle radius [m]" = { values = [2e-7] }\n',
+            '"parameter.Positive particle radus [m]" = { values = [2e-7] }\n',
             "did you mean 'Primary: Positive particle radius [m]'",
+        ),
+        (
+            'parameter_set = "Ru-1"\noutputs = ["capacity_retention"]\n[inputs]\n'
+            '"treatment.rucl3_mg_per_ml" = { values = [0.1] }\n'
+            '"parameter.RuO2 mass fraction in active powder" = { values = [0.01] }\n',
+            "vary one of the two",
         ),
         (
             DESIGN + 'outputs = ["mass_g"]\n[protocol]\ncycels = 3\n[inputs]\n'

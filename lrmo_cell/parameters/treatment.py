@@ -97,6 +97,17 @@ def layer_thickness(rucl3_mg_per_ml: float, li_fraction: float, particle_radius_
     return particle_radius_m * (1 - (1 - share) ** (1 / 3))
 
 
+#: the parameters a treatment sets (``treatment_parameters``), in the order it returns them
+TREATED_PARAMETERS = (
+    "RuCl3 treatment concentration [mg.mL-1]",
+    "Li-deficient layer Li fraction",
+    "Li-deficient layer thickness [m]",
+    "RuO2 mass fraction in active powder",
+    "Positive electrode active material volume fraction",
+    "Nominal cell capacity [A.h]",
+)
+
+
 def treatment_parameters(
     rucl3_mg_per_ml: float,
     *,
@@ -132,12 +143,15 @@ def treatment_parameters(
     )
     eps_lrmo = powder_volume_fraction * lrmo_volume_share
     powder_mass_kg = eps_lrmo * electrode_volume_m3 * lrmo_density_kg_per_m3 / (1 - ruo2)
-    values = {
-        "RuCl3 treatment concentration [mg.mL-1]": rucl3_mg_per_ml,
-        "Li-deficient layer Li fraction": li_fraction,
-        "Li-deficient layer thickness [m]": thickness,
-        "RuO2 mass fraction in active powder": ruo2,
-        "Positive electrode active material volume fraction": eps_lrmo,
-        "Nominal cell capacity [A.h]": SPECIFIC_CURRENT_1C_A_PER_KG * powder_mass_kg,
+    values = (
+        rucl3_mg_per_ml,
+        li_fraction,
+        thickness,
+        ruo2,
+        eps_lrmo,
+        SPECIFIC_CURRENT_1C_A_PER_KG * powder_mass_kg,
+    )
+    return {
+        name: {"value": value, "source": source}
+        for name, value in zip(TREATED_PARAMETERS, values, strict=True)
     }
-    return {name: {"value": value, "source": source} for name, value in values.items()}

@@ -26,7 +26,13 @@ from pathlib import Path
 import numpy as np
 
 from lrmo_cell.errors import InputError
-from lrmo_cell.studies.study_spec import PARAMETER_PREFIX, TREATMENT, Study, sampler
+from lrmo_cell.studies.study_spec import (
+    PARAMETER_PREFIX,
+    TREATMENT,
+    Study,
+    parameter_targets,
+    sampler,
+)
 
 #: a point's error text is cut to this many characters (a solver can say a lot)
 MAX_ERROR_CHARS = 300
@@ -114,8 +120,8 @@ def point_parameter_values(study: Study, inputs: dict):
     With a design: one electrode pair of the point's design
     (:func:`lrmo_cell.studies.cell_physics.electrode_pair_parameter_values`: the design's
     loading, porosity and thickness, the material of the study's set); else the set itself.
-    Then the point's treatment (``treatment_parameters``: the Li-deficient layer and RuO2 share)
-    and its ``parameter.NAME`` inputs.
+    Then the point's ``parameter.NAME`` inputs and its treatment (``treatment_parameters``: the
+    Li-deficient layer and RuO2 share, from the point's particle radius).
     """
     import pybamm
 
@@ -128,6 +134,15 @@ def point_parameter_values(study: Study, inputs: dict):
         values = electrode_pair_parameter_values(Point(study, inputs, {}).cell_design)
     else:
         values = pybamm.ParameterValues(load_parameter_set(study.parameter_set))
+    # the point's own parameters first: the treatment's layer depends on its particle radius
+    values.update(
+        {
+            target: float(value)
+            for name, value in inputs.items()
+            if name.startswith(PARAMETER_PREFIX)
+            for target in parameter_targets(name.removeprefix(PARAMETER_PREFIX), values)
+        }
+    )
     if TREATMENT in inputs:
         area_m2 = values["Electrode height [m]"] * values["Electrode width [m]"]
         treated = {
@@ -151,13 +166,6 @@ def point_parameter_values(study: Study, inputs: dict):
             treated[eps] = values[eps] * (1 - treated[ruo2]) / (1 - values[ruo2])
             del treated["Nominal cell capacity [A.h]"]
         values.update(treated)
-    values.update(
-        {
-            name.removeprefix(PARAMETER_PREFIX): float(value)
-            for name, value in inputs.items()
-            if name.startswith(PARAMETER_PREFIX)
-        }
-    )
     return values
 
 

@@ -10,8 +10,10 @@ returns a :class:`Study`; :func:`sample_points` gives the points. An example is
 Input names: a design field (``cathode.loading_mg_per_cm2``), the RuCl3 treatment strength
 (``treatment.rucl3_mg_per_ml``, mapped to parameters by
 :func:`lrmo_cell.parameters.treatment.treatment_parameters`) or any numeric parameter of the set
-(``"parameter.Primary: Positive particle radius [m]"``: the TM couple's particles; the oxygen
-couple's, "Secondary: ...", are an input of their own).
+(``"parameter.Positive electrode thickness [m]"``). A name the LRMO sets give once per couple,
+as ``"Primary: "`` (TM) and ``"Secondary: "`` (oxygen), names both when given without the
+prefix: ``"parameter.Positive particle radius [m]"`` moves the particles both couples fill, a
+prefixed name one couple's alone.
 """
 
 from __future__ import annotations
@@ -189,6 +191,16 @@ def _unknown(table: dict, known, where: str) -> None:
         )
 
 
+PHASES = ("Primary: ", "Secondary: ")
+
+
+def parameter_targets(key: str, parameter_values: dict) -> tuple[str, ...]:
+    """The set's numeric parameters an input ``parameter.<key>`` sets: ``key`` itself, or, for
+    a name the set gives once per couple, both couples' (``PHASES``); () if neither."""
+    names = (key,) if key in parameter_values else tuple(p + key for p in PHASES)
+    return names if all(isinstance(parameter_values.get(n), int | float) for n in names) else ()
+
+
 def _input(name: str, spec, method: str, design, parameter_values, set_name) -> Input:
     where = f"inputs.{name!r}: " if " " in name else f"inputs.{name}."
     if name == TREATMENT:
@@ -198,7 +210,7 @@ def _input(name: str, spec, method: str, design, parameter_values, set_name) -> 
         if parameter_values is None:
             raise InputError(f"input {name!r} varies a parameter, so the study needs parameter_set")
         key = name.removeprefix(PARAMETER_PREFIX)
-        if not isinstance(parameter_values.get(key), int | float):
+        if not parameter_targets(key, parameter_values):
             import difflib
 
             numeric = [k for k, v in parameter_values.items() if isinstance(v, int | float)]
@@ -265,8 +277,9 @@ def _input(name: str, spec, method: str, design, parameter_values, set_name) -> 
     if kind == "parameter":
         from lrmo_cell.parameters.io import check_value
 
-        for value in extremes:
-            check_value(name.removeprefix(PARAMETER_PREFIX), float(value), "the study's inputs")
+        for target in parameter_targets(name.removeprefix(PARAMETER_PREFIX), parameter_values):
+            for value in extremes:
+                check_value(target, float(value), "the study's inputs")
     return result
 
 
@@ -335,6 +348,17 @@ def load_study(name_or_path: str | Path) -> Study:
     )
     if method == "sobol" and len(inputs) < 2:
         raise InputError("a sobol study needs at least two inputs (its indices rank them)")
+    if any(i.name == TREATMENT for i in inputs):
+        from lrmo_cell.parameters.treatment import TREATED_PARAMETERS
+
+        for i in inputs:
+            targets = parameter_targets(i.name.removeprefix(PARAMETER_PREFIX), parameter_values)
+            clash = [t for t in targets if i.kind == "parameter" and t in TREATED_PARAMETERS]
+            if clash:
+                raise InputError(
+                    f"input {i.name!r}: the treatment input {TREATMENT} sets {clash[0]!r}; "
+                    "vary one of the two"
+                )
 
     protocol_table = _table(document, "protocol")
     _unknown(protocol_table, PROTOCOL_FIELDS, "protocol.")
