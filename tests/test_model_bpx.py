@@ -46,6 +46,20 @@ def test_the_two_couples_are_a_blended_electrode_and_the_mechanisms_user_defined
         assert extension[name] == named[name]
 
 
+def test_the_rebuilt_cell_has_every_number_of_the_set(exported):
+    """Where PyBaMM's BPX reader fills in a number its own way (zero-thickness current
+    collectors, which halve a lumped cell's heat capacity; a 1C discharge as the default
+    current, where an as-made cell with empty graphite can only be charged; the cut-offs as
+    the OCV window's ends), the file's User-defined section carries the set's, so every
+    number of the named set comes back as it was."""
+    rebuilt = parameter_values_from_bpx(exported, SET)
+    named = load_parameter_set(SET)
+    numbers = {k: v for k, v in named.items() if isinstance(v, int | float)}
+    changed = {k: (v, rebuilt[k]) for k, v in numbers.items() if rebuilt[k] != pytest.approx(v)}
+    assert changed == {}
+    assert rebuilt["Current function [A]"] < 0  # the as-made cell's formation charge
+
+
 def _formation_charge(values):
     """C/5 charge of the as-made cell to 4.4 V and discharge to 2.5 V, with its SEI."""
     i_c5 = values["Nominal cell capacity [A.h]"] / 5

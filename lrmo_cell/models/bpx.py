@@ -25,7 +25,9 @@ DESCRIPTION = (
     "as-made curves a plain blended DFN would use. LRMO extension: User-defined holds every "
     "number of the set BPX has no field for (the couples' formal potentials, spreads, rate "
     "constants and reorganization energies, oxygen-redox activation, TM migration, oxygen loss, "
-    "released oxygen and RuO2, and PyBaMM's SEI, thermal and mechanics extras); its "
+    "released oxygen and RuO2, and PyBaMM's SEI, thermal and mechanics extras) or that "
+    "PyBaMM's BPX reader would fill in otherwise (the as-made initial state, current "
+    "collectors, default current, OCV window); its "
     "function-valued extras (plating and Li metal exchange currents, swelling laws) are not "
     "carried: lrmo_cell.models.bpx.parameter_values_from_bpx re-attaches them from the named set."
 )
@@ -200,18 +202,29 @@ def _blended_positive(values, p: dict, c_e: float, T: float) -> dict:
 
 
 def _lrmo_extension(p: dict, document: dict) -> dict:
-    """The numbers of an LRMO set that PyBaMM's own BPX reader does not produce from the
-    standard sections of ``document``: exactly what BPX cannot hold."""
+    """The numbers of an LRMO set that PyBaMM's own BPX reader does not produce, or produces
+    otherwise, from the standard sections of ``document``: what BPX has no field for, and what
+    the reader fills in its own way (the as-made cell's initial state where it solves for 100 %
+    SOC, zero-thickness current collectors that halve a lumped cell's heat capacity, a 1C
+    discharge as the default current where an as-made cell can only be charged, the cut-offs as
+    the OCV window's ends). User-defined is applied last, so the rebuilt set has every number
+    of the named one."""
     import pybamm
 
     standard = pybamm.ParameterValues.create_from_bpx_obj(
         {**document, "Parameterisation": {**document["Parameterisation"], "User-defined": {}}}
     )
+
+    def same(name, value) -> bool:
+        if name not in standard.keys() or not _is_number(standard[name]):
+            return False
+        return abs(float(standard[name]) - value) <= 1e-12 * abs(value)
+
     return {
         k: float(v)
         for k, v in p.items()
         # the couples' diffusivities at the reference temperature are BPX's own Diffusivity
-        if _is_number(v) and k not in standard.keys() and not k.endswith(_REFERENCE_DIFFUSIVITY)
+        if _is_number(v) and not same(k, float(v)) and not k.endswith(_REFERENCE_DIFFUSIVITY)
     }
 
 
@@ -269,10 +282,6 @@ def bpx_dict(set_name: str) -> dict:
     T = p["Reference temperature [K]"]
     c_e = p["Initial concentration in electrolyte [mol.m-3]"]
     area = p["Electrode height [m]"] * p["Electrode width [m]"]
-    stack_m = sum(
-        p[f"{part} thickness [m]"]
-        for part in ("Negative electrode", "Separator", "Positive electrode")
-    )
     pos = _blended_positive(values, p, c_e, T)
     neg = _electrode(values, p, "Negative", "Negative", c_e, T)
     document = {
@@ -286,9 +295,10 @@ def bpx_dict(set_name: str) -> dict:
             "Cell": {
                 "Electrode area [m2]": area,
                 # A bare single-layer stack (no can or pouch in these sets): both faces cool,
-                # and its volume is the electrode pair; BPX requires both, PyBaMM reads both.
+                # and its volume is the set's, electrode pair and current collectors; BPX
+                # requires both, PyBaMM reads both.
                 "External surface area [m2]": 2 * area,
-                "Volume [m3]": area * stack_m,
+                "Volume [m3]": p["Cell volume [m3]"],
                 "Number of electrode pairs connected in parallel to make a cell": int(
                     p["Number of electrodes connected in parallel to make a cell"]
                 ),

@@ -282,7 +282,6 @@ def _check_set(entries: dict, label: str, complete: bool) -> None:
             f"parameter set {label} misses the parameter {missing[0]!r}{more}; give it or "
             "patch a complete set through 'base'"
         )
-
     # the LRMO model's particle phases carry PyBaMM's "Primary: " / "Secondary: " prefixes
     phased = [(f"{p}{small}", f"{p}{large}") for small, large in _ORDERED for p in _PHASES]
     for small, large in phased:

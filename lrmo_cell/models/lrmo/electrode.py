@@ -14,7 +14,9 @@
   left would stay cyclable, and a full cell would gain capacity from losing oxygen. Assumed: all
   escaped O2 reaches the graphite (across a 25 um separator L^2/D is under a second for D ~ 1e-9
   m2/s, fast next to the escape time) and reacts spread uniformly over the negative electrode, as
-  a negative-electrode side reaction that ``LRMOTotalInterfacialCurrent`` sums.
+  a negative-electrode side reaction that ``LRMOTotalInterfacialCurrent`` sums; and reduced all
+  the way to Li2O at a lithiated graphite's potential (no source here splits the products: Li2O2
+  or carbonates would take two Li per O2, which halves this sink).
 - ``CounterElectrodeLithium``: the Li inventory of a Li metal counter electrode, which PyBaMM does
   not track, so that the Li balance of a half cell closes over every inventory;
   ``set_explicit_lithium_metal_submodels`` gives that electrode PyBaMM's explicit interface.
