@@ -351,9 +351,9 @@ def load_study(name_or_path: str | Path) -> Study:
     if any(i.name == TREATMENT for i in inputs):
         from lrmo_cell.parameters.treatment import TREATED_PARAMETERS
 
-        for i in inputs:
+        for i in (i for i in inputs if i.kind == "parameter"):
             targets = parameter_targets(i.name.removeprefix(PARAMETER_PREFIX), parameter_values)
-            clash = [t for t in targets if i.kind == "parameter" and t in TREATED_PARAMETERS]
+            clash = [t for t in targets if t in TREATED_PARAMETERS]
             if clash:
                 raise InputError(
                     f"input {i.name!r}: the treatment input {TREATMENT} sets {clash[0]!r}; "
