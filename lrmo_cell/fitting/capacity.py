@@ -39,8 +39,9 @@ def capacity_of_mass_Ah(parameter_values, mass_g: float, model: str) -> float:
     """Theoretical capacity [A.h] of ``mass_g`` of the model's active powder (the LRMO and, in
     a treated set, its RuO2: the mass that is weighed, and what the lab's and the study's
     per-gram figures count): the electrode's (``electrode_capacity_Ah``) per gram of its
-    powder, rho eps_s L W H / (1 - w) with rho the "LRMO density [kg.m-3]" of the LRMO sets
-    and w their "RuO2 mass fraction in active powder", times ``mass_g``."""
+    powder (``lrmo_cell.models.cycling.active_powder_mass_g``), times ``mass_g``."""
+    from lrmo_cell.models.cycling import active_powder_mass_g
+
     if not mass_g > 0:
         raise InputError(f"--mass-g must be > 0 g, got {mass_g:g}")
     if "LRMO density [kg.m-3]" not in parameter_values:
@@ -48,14 +49,5 @@ def capacity_of_mass_Ah(parameter_values, mass_g: float, model: str) -> float:
             f"--mass-g needs the active-material density, which {model} does not give; "
             "use --capacity-ah instead"
         )
-    lrmo_g = 1000 * float(parameter_values["LRMO density [kg.m-3]"])
-    for name in (
-        "Positive electrode active material volume fraction",
-        "Positive electrode thickness [m]",
-        "Electrode width [m]",
-        "Electrode height [m]",
-    ):
-        lrmo_g *= _value(parameter_values, name)
-    ruo2 = "RuO2 mass fraction in active powder"
-    powder_g = lrmo_g / (1 - (_value(parameter_values, ruo2) if ruo2 in parameter_values else 0))
+    powder_g = active_powder_mass_g(parameter_values)
     return electrode_capacity_Ah(parameter_values) * mass_g / powder_g
