@@ -1,13 +1,17 @@
 """Time and score `fit gitt` on the LRMO model over the whole 2.0-4.8 V window.
 
     python benchmarks/bench_fitting_lrmo.py [--pulses-per-direction 4] [--c-rate 0.5]
+        [--told-capacity-share 0.98]
 
 The virtual lab's GITT of one LRMO pristine half cell (``fitting.synthetic.synthetic_gitt``:
 charge pulses from the as-made state to 4.8 V, then discharge pulses to 2.0 V, 1-h pulses and
 rests, 1 mV noise, seed 0) with diffusivities 2e-17 (TM) and 3e-18 m2/s (oxygen), fitted back
-from the set's own (1e-16, 1e-17) by ``fit_gitt_two_couples``. Prints the time to make the
-data, the fit's time per pulse (wall and CPU: a shared machine stretches the wall time), and
-per pulse its carrier, the TM share of its charge and D / D_true.
+from the set's own (1e-16, 1e-17) by ``fit_gitt_two_couples``, told an electrode capacity
+``--told-capacity-share`` times the cell's. Prints the time to make the data; then the fit
+with the capacity as given (``fit_capacity=False``, one pass over the pulses: the yardstick,
+told the true capacity) and with the capacity fitted, each with its time (wall and CPU: a
+shared machine stretches the wall time) and their CPU ratio; and per pulse of the second its
+carrier, the TM share of its charge and D / D_true, and the capacity scale against its truth.
 """
 
 from __future__ import annotations
@@ -28,9 +32,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pulses-per-direction", type=int, default=4)
     parser.add_argument("--c-rate", type=float, default=0.5)
+    parser.add_argument("--told-capacity-share", type=float, default=0.98)
     args = parser.parse_args()
 
     from lrmo_cell.fitting.gitt import (
+        CAPACITY_SCALE,
         couple_diffusivity_name,
         detect_pulses,
         fit_gitt_two_couples,
@@ -54,15 +60,34 @@ def main() -> None:
         seed=0,
     )
     made_s = time.perf_counter() - start
-    pulses = detect_pulses(frame)
-    wall, cpu = time.perf_counter(), time.process_time()
-    table, _ = fit_gitt_two_couples(half_cell_setup("LRMO_Sun2025_pristine"), frame, pulses)
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+
+    def timed_fit(frame, fit_capacity):
+        pulses = detect_pulses(frame)
+        wall, cpu = time.perf_counter(), time.process_time()
+        table, _ = fit_gitt_two_couples(
+            half_cell_setup("LRMO_Sun2025_pristine"), frame, pulses, fit_capacity=fit_capacity
+        )
+        return table, pulses, time.perf_counter() - wall, time.process_time() - cpu
+
     print(
-        f"synthetic GITT: {len(pulses)} pulses, {frame['voltage_V'].min():.2f}-"
+        f"synthetic GITT: {len(detect_pulses(frame))} pulses, {frame['voltage_V'].min():.2f}-"
         f"{frame['voltage_V'].max():.2f} V, made in {made_s:.1f} s"
     )
-    print(f"fit: {wall:.1f} s wall, {cpu:.1f} s CPU, {cpu / len(pulses):.1f} s CPU per pulse")
+    _, pulses, wall, yardstick_cpu = timed_fit(frame, fit_capacity=False)
+    print(
+        f"capacity as given (the true one): {wall:.1f} s wall, {yardstick_cpu:.1f} s CPU, "
+        f"{yardstick_cpu / len(pulses):.1f} s CPU per pulse"
+    )
+    told = frame.assign(current_A=frame["current_A"] / args.told_capacity_share)
+    table, pulses, wall, cpu = timed_fit(told, fit_capacity=True)
+    truth = 1 / args.told_capacity_share
+    print(
+        f"capacity fitted (told {args.told_capacity_share:g} of it): {wall:.1f} s wall, "
+        f"{cpu:.1f} s CPU ({cpu / yardstick_cpu:.1f} times the fit with it given); scale "
+        f"{table[CAPACITY_SCALE].iloc[0]:.5f} against {truth:.5f} (95%: "
+        f"{table[f'{CAPACITY_SCALE} ci95 low'].iloc[0]:.5f} to "
+        f"{table[f'{CAPACITY_SCALE} ci95 high'].iloc[0]:.5f})"
+    )
     print("pulse  direction  carrier  TM share  D/D_true  rms [mV]")
     for (_, row), current in zip(table.iterrows(), pulses["current_A"], strict=True):
         name = couple_diffusivity_name(row["carrier"])

@@ -63,6 +63,12 @@ def register(subparsers) -> None:
         help="charge [A.h] that moves the working-electrode stoichiometry by one (theoretical "
         "capacity of the active mass); default: that of the model's electrode",
     )
+    gitt.add_argument(
+        "--fixed-capacity",
+        action="store_true",
+        help="LRMO sets: take the electrode's capacity as given instead of fitting it with the "
+        "diffusivities (one pass over the pulses instead of about nine)",
+    )
     gitt.add_argument("--out", required=True, help="parameter-set patch to write (.json)")
     gitt.set_defaults(func=_gitt)
 
@@ -205,11 +211,15 @@ def _gitt(args: argparse.Namespace) -> int:
     from lrmo_cell.files import atomic_paths
     from lrmo_cell.fitting.capacity import capacity_of_mass_Ah, electrode_capacity_Ah
     from lrmo_cell.fitting.gitt import (
+        CAPACITY_SCALE,
+        CAPACITY_SCALE_BOUNDS,
         COUPLES,
         TwoCoupleSetup,
+        capacity_scale_on_bound,
         couple_diffusivity_name,
         detect_pulses,
         fit_gitt,
+        fit_gitt_two_couples,
         pulse_table,
         referred_to_reference_temperature,
         relaxed_voltage,
@@ -246,7 +256,9 @@ def _gitt(args: argparse.Namespace) -> int:
         wh_table = pulse_table(frame, pulses, capacity_Ah, 0.0, 1.0).drop(
             columns=["stoichiometry_start", "stoichiometry_end", "stoichiometry", "D_WH_m2_per_s"]
         )
-        fit_table, fits = fit_gitt(setup, model_frame, model_pulses)
+        fit_table, fits = fit_gitt_two_couples(
+            setup, model_frame, model_pulses, fit_capacity=not args.fixed_capacity
+        )
         table = weppner_huggins_by_couple(wh_table.merge(fit_table, on="pulse"), setup)
         stoichiometry = {couple_diffusivity_name(c): f"{c} stoichiometry" for c in COUPLES}
     else:
@@ -271,6 +283,8 @@ def _gitt(args: argparse.Namespace) -> int:
         pulses_option += ["--mass-g", str(args.mass_g)]
     if args.charge_positive:
         pulses_option += ["--charge-positive"]
+    if args.fixed_capacity:
+        pulses_option += ["--fixed-capacity"]
     command = "lrmo-cell fit gitt " + shlex.join(
         [args.file, "--model", args.model, *pulses_option, "--out", args.out]
     )
@@ -286,7 +300,12 @@ def _gitt(args: argparse.Namespace) -> int:
         "its value), ci95 spans the pulses and their own intervals"
         + (
             "; LRMO: each couple's diffusivity from the pulses it carried, against its own "
-            "stoichiometry."
+            "stoichiometry, the electrode's capacity "
+            + (
+                "as given."
+                if args.fixed_capacity
+                else f"fitted too ({float(table[CAPACITY_SCALE].iloc[0]):.5g} times the one given)."
+            )
             if stoichiometry
             else "."
         ),
@@ -302,6 +321,31 @@ def _gitt(args: argparse.Namespace) -> int:
     for name, entry in summary.items():
         low, high = entry["ci95"]
         print(f"{name}: geometric mean {entry['value']:.4g} (95%: {low:.3g} to {high:.3g})")
+    if stoichiometry and not args.fixed_capacity:
+        scale = float(table[CAPACITY_SCALE].iloc[0])
+        low, high = (
+            float(table[f"{CAPACITY_SCALE} ci95 {end}"].iloc[0]) for end in ("low", "high")
+        )
+        given = (
+            "--mass-g's"
+            if args.mass_g is not None
+            else "--capacity-ah"
+            if args.capacity_ah is not None
+            else "the model electrode's"
+        )
+        print(
+            f"electrode capacity from the replay: {scale:.5f} times {given} (95%: {low:.5f} "
+            f"to {high:.5f}), {scale * capacity_Ah:.4g} Ah"
+            + ("" if args.mass_g is None else f", {scale * args.mass_g:.4g} g of active powder")
+        )
+        if capacity_scale_on_bound(scale):
+            print(
+                "warning: the electrode capacity is on its search bound "
+                f"({CAPACITY_SCALE_BOUNDS[0]:g}-{CAPACITY_SCALE_BOUNDS[1]:g} times the one "
+                "given): check --mass-g or "
+                "--capacity-ah, and that --model is the cell's material",
+                file=sys.stderr,
+            )
     for name, count in undetermined_pulses(table, setup.fit_names).items():
         fitted = int(table[name].notna().sum())
         print(
