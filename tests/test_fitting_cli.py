@@ -107,6 +107,19 @@ def test_bad_fit_input_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys, arg
     assert len(err.splitlines()) == 1 and named in err
 
 
+def test_fit_capacity_is_refused_on_a_one_host_set(tmp_path, capsys):
+    """A PyBaMM set's fit takes each pulse's initial stoichiometry instead of a capacity."""
+    data = tmp_path / "gitt.csv"
+    synthetic_gitt(half_cell_setup("Xu2019"), n_pulses=1, noise_V=0.0, seed=0).to_csv(
+        data, index=False
+    )
+    args = ["fit", "gitt", str(data), "--model", "Xu2019", "--fit-capacity"]
+    assert main([*args, "--out", str(tmp_path / "p.json")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "--fit-capacity: Xu2019 is a one-host set" in err and "\n" not in err
+    assert not (tmp_path / "p.json").exists()
+
+
 def test_mass_needs_a_set_with_the_active_material_density(tmp_path, capsys):
     setup = half_cell_setup("Xu2019")
     data = tmp_path / "gitt.csv"

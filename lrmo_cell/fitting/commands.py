@@ -64,10 +64,10 @@ def register(subparsers) -> None:
         "capacity of the active mass); default: that of the model's electrode",
     )
     gitt.add_argument(
-        "--fixed-capacity",
+        "--fit-capacity",
         action="store_true",
-        help="LRMO sets: take the electrode's capacity as given instead of fitting it with the "
-        "diffusivities (one pass over the pulses instead of about nine)",
+        help="LRMO sets: fit the electrode's capacity (0.8-1.25 times the one given) with the "
+        "diffusivities instead of taking it as given (about ten passes over the pulses)",
     )
     gitt.add_argument("--out", required=True, help="parameter-set patch to write (.json)")
     gitt.set_defaults(func=_gitt)
@@ -215,7 +215,6 @@ def _gitt(args: argparse.Namespace) -> int:
         CAPACITY_SCALE_BOUNDS,
         COUPLES,
         TwoCoupleSetup,
-        capacity_scale_on_bound,
         couple_diffusivity_name,
         detect_pulses,
         fit_gitt,
@@ -240,6 +239,11 @@ def _gitt(args: argparse.Namespace) -> int:
         raise InputError(f"{args.file}: no current pulse between two rests of at least 60 s")
     pulses = pulses.iloc[: args.pulses]
     setup = _gitt_model(args.model)
+    if args.fit_capacity and not isinstance(setup, TwoCoupleSetup):
+        raise InputError(
+            f"--fit-capacity: {args.model} is a one-host set, whose fit takes each pulse's "
+            "initial stoichiometry instead; it applies to LRMO sets only"
+        )
     model_capacity_Ah = electrode_capacity_Ah(setup.parameter_values)
     if args.mass_g is not None:
         capacity_Ah = capacity_of_mass_Ah(setup.parameter_values, args.mass_g, args.model)
@@ -257,7 +261,7 @@ def _gitt(args: argparse.Namespace) -> int:
             columns=["stoichiometry_start", "stoichiometry_end", "stoichiometry", "D_WH_m2_per_s"]
         )
         fit_table, fits = fit_gitt_two_couples(
-            setup, model_frame, model_pulses, fit_capacity=not args.fixed_capacity
+            setup, model_frame, model_pulses, fit_capacity=args.fit_capacity
         )
         table = weppner_huggins_by_couple(wh_table.merge(fit_table, on="pulse"), setup)
         stoichiometry = {couple_diffusivity_name(c): f"{c} stoichiometry" for c in COUPLES}
@@ -283,8 +287,8 @@ def _gitt(args: argparse.Namespace) -> int:
         pulses_option += ["--mass-g", str(args.mass_g)]
     if args.charge_positive:
         pulses_option += ["--charge-positive"]
-    if args.fixed_capacity:
-        pulses_option += ["--fixed-capacity"]
+    if args.fit_capacity:
+        pulses_option += ["--fit-capacity"]
     command = "lrmo-cell fit gitt " + shlex.join(
         [args.file, "--model", args.model, *pulses_option, "--out", args.out]
     )
@@ -302,9 +306,9 @@ def _gitt(args: argparse.Namespace) -> int:
             "; LRMO: each couple's diffusivity from the pulses it carried, against its own "
             "stoichiometry, the electrode's capacity "
             + (
-                "as given."
-                if args.fixed_capacity
-                else f"fitted too ({float(table[CAPACITY_SCALE].iloc[0]):.5g} times the one given)."
+                f"fitted too ({float(table[CAPACITY_SCALE].iloc[0]):.5g} times the one given)."
+                if args.fit_capacity
+                else "as given."
             )
             if stoichiometry
             else "."
@@ -321,28 +325,28 @@ def _gitt(args: argparse.Namespace) -> int:
     for name, entry in summary.items():
         low, high = entry["ci95"]
         print(f"{name}: geometric mean {entry['value']:.4g} (95%: {low:.3g} to {high:.3g})")
-    if stoichiometry and not args.fixed_capacity:
+    if stoichiometry and args.fit_capacity:
         scale = float(table[CAPACITY_SCALE].iloc[0])
         low, high = (
             float(table[f"{CAPACITY_SCALE} ci95 {end}"].iloc[0]) for end in ("low", "high")
         )
         given = (
-            "--mass-g's"
+            "the capacity of --mass-g"
             if args.mass_g is not None
             else "--capacity-ah"
             if args.capacity_ah is not None
-            else "the model electrode's"
+            else "the model electrode's capacity"
         )
         print(
-            f"electrode capacity from the replay: {scale:.5f} times {given} (95%: {low:.5f} "
-            f"to {high:.5f}), {scale * capacity_Ah:.4g} Ah"
+            f"electrode capacity from the replay: {scale:.5f} times {given} (95%: "
+            f"+/-{(high - low) / 2 / scale:.1e} relative), {scale * capacity_Ah:.4g} Ah"
             + ("" if args.mass_g is None else f", {scale * args.mass_g:.4g} g of active powder")
         )
-        if capacity_scale_on_bound(scale):
+        if bool(table[f"{CAPACITY_SCALE} at search edge"].iloc[0]) or not high < float("inf"):
             print(
-                "warning: the electrode capacity is on its search bound "
-                f"({CAPACITY_SCALE_BOUNDS[0]:g}-{CAPACITY_SCALE_BOUNDS[1]:g} times the one "
-                "given): check --mass-g or "
+                "warning: the electrode capacity is undetermined (its search ended at the edge "
+                f"of its range, {CAPACITY_SCALE_BOUNDS[0]:g}-{CAPACITY_SCALE_BOUNDS[1]:g} "
+                "times the one given at most, or its interval is unbounded): check --mass-g or "
                 "--capacity-ah, and that --model is the cell's material",
                 file=sys.stderr,
             )

@@ -31,6 +31,10 @@ formation on its first lithiation: "first lithiation" in a full cell, refused in
 "none" for a graphite whose SEI is already formed.
 
 "LRMO kinetics" is "Marcus-Hush-Chidsey" (default) or "Butler-Volmer" (``couples``).
+Butler-Volmer is there to compare with PyBaMM's own kinetics (mechanisms off,
+``tests/test_model.py``); with the mechanisms on, its unbounded exponentials (``couples`` says
+where they reach e^21-e^35) leave IDAKLU a system it cannot factor: the Ru-1 half cell stops
+(IDA_LSETUP_FAIL) in the charge of its second 1C cycle after formation, the pristine one runs.
 Released oxygen (``ReleasedOxygen``) and the Li/O inventories (``Inventories``) are always there.
 Every other option is PyBaMM's own. A Li metal counter electrode keeps PyBaMM's explicit
 interface, and its Li inventory is tracked (``CounterElectrodeLithium``).
