@@ -118,7 +118,7 @@ def test_each_pulse_recovers_the_diffusivity_of_its_couple(whole_window):
 def test_the_fit_finds_the_electrode_capacity_it_was_not_told(whole_window):
     """Asked to, the fit finds the capacity the replay runs with (1 / 0.98 of the one told) to
     1e-3: the GITT runs up the steep ends of both couples' OCPs, where 0.1 % of capacity moves
-    the relaxed voltage by millivolts against 1 mV noise (measured: 3.4e-4, where the
+    the relaxed voltage by millivolts against 1 mV noise (measured: 3e-4, where the
     search ends on a residual that is not smooth below 1e-4), and its 95% interval, never
     narrower than the search's 5e-4 resolution, holds the truth. Without it,
     a mass 0.44 % off left the TM diffusivity of the Ru-1 lab file 3.6 times low."""

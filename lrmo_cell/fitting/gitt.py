@@ -387,9 +387,10 @@ def fit_pulse(
     return PulseFit(values, extra["ci95"], extra["rms"], sto, t_rel, model_v)
 
 
-class ReplayOutsideWindow(ValueError):
+class ReplayOutsideWindow(InputError):
     """A pulse the model cannot run from the state it reached (its voltage leaves the set's
-    window, so the solver stops or the voltage is not finite)."""
+    window, so the voltage is not finite): bad input where the electrode's size or the model
+    is wrong, a capacity to pass over where a search tries it."""
 
 
 def _least_squares(problem, start: dict[str, float], limits, v):
@@ -414,7 +415,10 @@ def _least_squares(problem, start: dict[str, float], limits, v):
         return last
 
     if not np.all(np.isfinite(evaluate(np.log10([start[n] for n in names]))["r"])):
-        raise ReplayOutsideWindow("the model's voltage is not finite over this pulse")
+        raise ReplayOutsideWindow(
+            "GITT frame: the model cannot run a pulse from the state its replay reached (its "
+            "voltage leaves the set's window): check --mass-g or --capacity-ah, and --model"
+        )
     best, extra = fit_least_squares(
         lambda x: evaluate(x)["r"],
         np.array([start[n] for n in names]),
@@ -647,7 +651,7 @@ def lead_in(setup: TwoCoupleSetup, frame: pd.DataFrame, pulses: pd.DataFrame, to
     return simulation.solve()
 
 
-# the electrode capacity the relaxed voltages may ask for, relative to the one the fit was told
+# the electrode capacity the capacity fit may ask for, relative to the one it was told
 # (weighing and inactive content: a wider gap is a wrong file or a wrong model)
 CAPACITY_SCALE_BOUNDS = (0.8, 1.25)
 CAPACITY_SCALE = "electrode capacity scale"
