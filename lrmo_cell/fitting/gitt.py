@@ -682,6 +682,8 @@ def replayed_relaxed_voltages(setup: TwoCoupleSetup, frame, pulses, lead, scale:
     """The model's voltage [V] at the end of each pulse's rest, replaying ``frame`` from the
     ``lead`` (:func:`lead_in`) with the set's diffusivities and the currents divided by
     ``scale`` (an electrode ``scale`` times the capacity the currents were scaled to)."""
+    # a replay of its own: PyBaMM's Simulation.step starts a step given no starting solution
+    # from the simulation's last one, so a reused replay would not start from the lead-in
     replay = _Replay(setup, lead)
     t = frame["time_s"].to_numpy()
     state = replay.step(None, 0.0, t[int(pulses["i_start"].iloc[0])] - t[0])
